@@ -1,0 +1,65 @@
+"""Access to botocore's Rekognition service model.
+
+The model is always located through botocore's own data loader, so the schemas follow whatever
+botocore is installed (CI pins it in .ci/constraints.txt); a hard-coded path into site-packages
+would silently go stale or break on another layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import botocore
+import botocore.session
+from botocore.model import OperationModel, ServiceModel
+
+SERVICE_NAME = "rekognition"
+
+OPERATIONS: tuple[str, ...] = (
+    "SearchUsers",
+    "ListUsers",
+    "ListFaces",
+    "DescribeCollection",
+    "CreateCollection",
+    "DeleteCollection",
+    "IndexFaces",
+    "CreateUser",
+    "DeleteUser",
+    "AssociateFaces",
+    "DisassociateFaces",
+)
+"""Operations the conformance suite exercises; each gets a request and a response schema."""
+
+
+@cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@cache
+def raw_model() -> Mapping[str, Any]:
+    """The model as botocore ships it (JSON dict), where member docs and shape order live."""
+    loader = _session().get_component("data_loader")
+    data: Mapping[str, Any] = loader.load_service_model(SERVICE_NAME, "service-2")
+    return data
+
+
+@cache
+def service_model() -> ServiceModel:
+    """botocore's parsed model, the one its own validator and serializer use."""
+    return ServiceModel(dict(raw_model()), service_name=SERVICE_NAME)
+
+
+def operation_model(name: str) -> OperationModel:
+    return service_model().operation_model(name)
+
+
+def api_version() -> str:
+    version: str = raw_model()["metadata"]["apiVersion"]
+    return version
+
+
+def botocore_version() -> str:
+    return str(botocore.__version__)

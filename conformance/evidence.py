@@ -1,0 +1,170 @@
+"""What a run's exchanges reveal, indexed for the rules.
+
+Rules must not trust the engine's intentions (a cassette has none), so everything they need is
+derived from the exchange log itself: which collection existed, its FaceModelVersion, and -- when
+a ListUsers or ListFaces listing was read to its last page -- the complete set of users and
+faces. Knowledge is kept per *epoch*: every request that may change a collection (anything but a
+read operation) starts a new epoch, and a view only combines exchanges of one epoch, so a
+stateful run that deletes a user never has a stale listing held against a later search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.exchange import Exchange
+
+
+@dataclass
+class CollectionView:
+    """One collection as seen during one epoch. None means "not observed"."""
+
+    collection_id: str
+    epoch: int
+    exists: bool | None = None
+    face_model_version: str | None = None
+    users: dict[str, str | None] | None = None
+    """UserId -> UserStatus, only when a ListUsers listing completed in this epoch."""
+    faces: dict[str, str | None] | None = None
+    """FaceId -> UserId (None if unassociated), only when a ListFaces listing completed."""
+    face_model_sources: list[Exchange] = field(default_factory=list)
+    listing_sources: list[Exchange] = field(default_factory=list)
+
+    def users_with_faces(self) -> set[str] | None:
+        if self.faces is None:
+            return None
+        return {user for user in self.faces.values() if user}
+
+
+class Evidence:
+    """The exchange log of a run, with per-collection, per-epoch views."""
+
+    def __init__(self, exchanges: Iterable[Exchange]) -> None:
+        self.exchanges: list[Exchange] = sorted(exchanges, key=lambda e: e.index)
+        self._epoch_of: dict[int, int] = {}
+        self._views: dict[tuple[str, int], CollectionView] = {}
+        self._build()
+
+    # -- queries used by rules --------------------------------------------------------------
+
+    def of(self, operation: str) -> Iterator[Exchange]:
+        return (e for e in self.exchanges if e.operation == operation)
+
+    def searches(self) -> Iterator[Exchange]:
+        """Every SearchUsers exchange the target answered (throttled ones excluded)."""
+        return (e for e in self.of("SearchUsers") if not e.throttled)
+
+    def epoch(self, exchange: Exchange) -> int:
+        return self._epoch_of[exchange.index]
+
+    def view(self, exchange: Exchange) -> CollectionView | None:
+        """The collection `exchange` addressed, as known in the epoch it was sent."""
+        collection = exchange.collection_id
+        if not isinstance(collection, str):
+            return None
+        return self._views.get((collection, self.epoch(exchange)))
+
+    def views(self) -> Sequence[CollectionView]:
+        return list(self._views.values())
+
+    @property
+    def answered(self) -> list[Exchange]:
+        """Exchanges with a definitive answer: neither throttled nor a server error."""
+        return [e for e in self.exchanges if not e.throttled and not e.server_error]
+
+    # -- derivation ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        epoch = 0
+        pending_users: dict[tuple[str, int], _Listing] = {}
+        pending_faces: dict[tuple[str, int], _Listing] = {}
+        for exchange in self.exchanges:
+            if exchange.mutating:
+                epoch += 1
+            self._epoch_of[exchange.index] = epoch
+            collection = exchange.collection_id
+            if not isinstance(collection, str) or exchange.throttled:
+                continue
+            key = (collection, epoch)
+            view = self._views.setdefault(key, CollectionView(collection, epoch))
+            body = exchange.json if isinstance(exchange.json, dict) else {}
+            if exchange.operation == "DescribeCollection":
+                _describe(view, exchange, body)
+            elif exchange.operation == "ListUsers":
+                _listing(pending_users, key, exchange, body, "Users", "UserId", "UserStatus")
+                done = pending_users.get(key)
+                if done is not None and done.complete and not _filtered(exchange):
+                    view.users = done.items
+                    view.listing_sources.extend(done.sources)
+                    view.exists = True
+            elif exchange.operation == "ListFaces":
+                _listing(pending_faces, key, exchange, body, "Faces", "FaceId", "UserId")
+                done = pending_faces.get(key)
+                if done is not None and done.complete and not _filtered(exchange):
+                    view.faces = done.items
+                    view.listing_sources.extend(done.sources)
+                    view.exists = True
+                version = body.get("FaceModelVersion")
+                if exchange.ok and isinstance(version, str) and view.face_model_version is None:
+                    view.face_model_version = version
+                    view.face_model_sources.append(exchange)
+            if exchange.error_type == "ResourceNotFoundException" and exchange.operation in (
+                "DescribeCollection",
+                "ListUsers",
+                "ListFaces",
+            ):
+                view.exists = False
+
+
+@dataclass
+class _Listing:
+    items: dict[str, str | None] = field(default_factory=dict)
+    next_token: str | None = None
+    complete: bool = False
+    broken: bool = False
+    sources: list[Exchange] = field(default_factory=list)
+
+
+def _filtered(exchange: Exchange) -> bool:
+    """A listing narrowed by UserId/FaceIds is not a complete listing of the collection."""
+    params = exchange.params or {}
+    return bool(params.get("UserId") or params.get("FaceIds"))
+
+
+def _listing(
+    pending: dict[tuple[str, int], _Listing],
+    key: tuple[str, int],
+    exchange: Exchange,
+    body: dict[str, Any],
+    member: str,
+    id_field: str,
+    value_field: str,
+) -> None:
+    """Follow a NextToken chain; it is complete once a page without NextToken arrives."""
+    if not exchange.ok:
+        return
+    token = (exchange.params or {}).get("NextToken")
+    listing = pending.get(key)
+    if token is None or listing is None or listing.next_token != token or listing.broken:
+        if token is not None:
+            return  # a page we did not see the start of
+        listing = pending[key] = _Listing()
+    listing.sources.append(exchange)
+    for item in body.get(member) or []:
+        if isinstance(item, dict) and isinstance(item.get(id_field), str):
+            value = item.get(value_field)
+            listing.items[item[id_field]] = value if isinstance(value, str) else None
+    next_token = body.get("NextToken")
+    listing.next_token = next_token if isinstance(next_token, str) and next_token else None
+    listing.complete = listing.next_token is None
+
+
+def _describe(view: CollectionView, exchange: Exchange, body: dict[str, Any]) -> None:
+    if exchange.ok:
+        view.exists = True
+        version = body.get("FaceModelVersion")
+        if isinstance(version, str):
+            view.face_model_version = version
+            view.face_model_sources.insert(0, exchange)

@@ -1,0 +1,172 @@
+"""One HTTP request/response pair, as the rules see it.
+
+Rules judge exchanges, never the code that produced them: the same `Exchange` comes from a live
+endpoint, the embedded reference or a cassette, so every rule works identically on all three.
+An exchange keeps the raw bytes (wire rules need them) and offers parsed views for convenience.
+Request headers are scrubbed when the exchange is built, so nothing downstream (reports, logs,
+reproductions) can leak a credential.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+TARGET_PREFIX = "RekognitionService."
+
+#: Operations that never change a collection. Everything else may, so it starts a new epoch
+#: (see `epoch`): rules only compare exchanges that saw the same collection state.
+READ_OPERATIONS = frozenset(
+    {
+        "SearchUsers",
+        "SearchUsersByImage",
+        "ListUsers",
+        "ListFaces",
+        "DescribeCollection",
+        "ListCollections",
+        "SearchFaces",
+        "SearchFacesByImage",
+    }
+)
+
+#: Errors that say "try later", not "you are wrong": retried with backoff, never a violation.
+THROTTLING_ERRORS = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException"})
+THROTTLING_STATUSES = frozenset({429, 503})
+
+#: Headers that carry or derive from credentials; replaced before an exchange exists.
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "x-amz-security-token",
+        "x-amz-date",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+    }
+)
+SCRUBBED = "<scrubbed>"
+
+
+def scrub_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-case header names and mask every credential-bearing value."""
+    return {k.lower(): (SCRUBBED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def parse_error_type(headers: Mapping[str, str], body: Any) -> str | None:
+    """The error code as AWS clients read it.
+
+    botocore takes `X-Amzn-Errortype` first, then the body's `__type` (or `code`/`Code`),
+    dropping a `namespace#` prefix and a `:suffix` (e.g. `:http://internal.amazon.com/...`).
+    """
+    raw: Any = headers.get("x-amzn-errortype")
+    if not raw and isinstance(body, dict):
+        raw = body.get("__type") or body.get("code") or body.get("Code")
+    if not isinstance(raw, str) or not raw:
+        return None
+    return raw.split(":", 1)[0].rsplit("#", 1)[-1] or None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request the suite sent and what came back.
+
+    `params` is the request as the suite meant it (a dict of members), or None when the body
+    was deliberately not a JSON object (protocol probes); `request_body` is what went on the wire.
+    `index` orders exchanges within a run; `label` says why the engine sent it (for reports only:
+    rules derive everything from the request and response themselves, so cassettes work too).
+    """
+
+    index: int
+    operation: str | None
+    params: Mapping[str, Any] | None
+    request_headers: Mapping[str, str]
+    request_body: bytes
+    status: int
+    response_headers: Mapping[str, str]
+    response_body: bytes
+    elapsed_s: float = 0.0
+    attempts: int = 1
+    label: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def json(self) -> Any:
+        """The parsed response body, or None if it is not JSON."""
+        if not self.response_body:
+            return None
+        try:
+            return json.loads(self.response_body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def client_error(self) -> bool:
+        return 400 <= self.status < 500
+
+    @property
+    def server_error(self) -> bool:
+        return self.status >= 500
+
+    @cached_property
+    def error_type(self) -> str | None:
+        if self.ok:
+            return None
+        return parse_error_type(self.response_headers, self.json)
+
+    @property
+    def throttled(self) -> bool:
+        return self.error_type in THROTTLING_ERRORS or self.status in THROTTLING_STATUSES
+
+    @property
+    def content_type(self) -> str:
+        return self.response_headers.get("content-type", "")
+
+    @property
+    def request_id(self) -> str | None:
+        return self.response_headers.get("x-amzn-requestid")
+
+    @property
+    def collection_id(self) -> Any:
+        return (self.params or {}).get("CollectionId")
+
+    @property
+    def mutating(self) -> bool:
+        return self.operation is not None and self.operation not in READ_OPERATIONS
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for reports (bodies decoded as text where possible)."""
+        return {
+            "index": self.index,
+            "label": self.label,
+            "operation": self.operation,
+            "request": {
+                "params": dict(self.params) if self.params is not None else None,
+                "headers": dict(self.request_headers),
+                "body": _text(self.request_body),
+            },
+            "response": {
+                "status": self.status,
+                "headers": dict(self.response_headers),
+                "body": self.json if self.json is not None else _text(self.response_body),
+            },
+            "attempts": self.attempts,
+            "elapsed_s": round(self.elapsed_s, 6),
+        }
+
+
+def _text(data: bytes, limit: int = 4096) -> str:
+    text = data.decode("utf-8", errors="replace")
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
+
+
+def operation_from_target(target: str | None) -> str | None:
+    """`RekognitionService.SearchUsers` -> `SearchUsers`; anything else -> None."""
+    if target and target.startswith(TARGET_PREFIX):
+        return target[len(TARGET_PREFIX) :] or None
+    return None

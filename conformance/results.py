@@ -1,0 +1,42 @@
+"""The outcome of one conformance run, as reports and exit codes see it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS
+from conformance.exchange import Exchange
+from conformance.rules.base import Level, RuleVerdict, Status
+from conformance.transport import TransportStats
+
+
+@dataclass
+class RunResult:
+    target: str
+    """Where the run pointed, for humans: "embedded reference", an endpoint URL, a cassette."""
+    verdicts: list[RuleVerdict]
+    exchanges: list[Exchange]
+    stats: TransportStats
+    strict: bool = False
+    duration_s: float = 0.0
+    unverified_reason: str | None = None
+    """Set when the run as a whole cannot be trusted (throttling, budget, interruption)."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def failing(self) -> list[RuleVerdict]:
+        """Verdicts that fail the gate: MUST violations, and SHOULD ones under --strict."""
+        return [
+            v
+            for v in self.verdicts
+            if v.status is Status.FAIL and (v.rule.level is Level.MUST or self.strict)
+        ]
+
+    @property
+    def exit_code(self) -> int:
+        if self.failing():
+            return EXIT_VIOLATIONS
+        if self.unverified_reason:
+            return EXIT_UNVERIFIED
+        return EXIT_OK

@@ -1,0 +1,101 @@
+"""What a rule is, and what it can say.
+
+A rule is a stable id, a one-line statement, where the statement comes from, a level, and a
+check: a function from the run's `Evidence` (every exchange, plus what they reveal about the
+collection) to findings. Checks never send requests: the engine decides what to send so that
+every rule gets exercised, and the same checks then judge a live run or a cassette alike.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conformance.evidence import Evidence
+    from conformance.exchange import Exchange
+
+
+class Level(str, enum.Enum):
+    """MUST: the documented contract, a violation fails the gate. SHOULD: parity with what AWS
+    has been seen to do, reported, failing the gate only under --strict."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_VERIFIED = "not verified"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One instance a check looked at: `passed` False is a violation, with its evidence."""
+
+    passed: bool
+    message: str = ""
+    exchanges: tuple[Exchange, ...] = ()
+
+
+def passed(*exchanges: Exchange) -> Finding:
+    return Finding(True, "", exchanges)
+
+
+def violated(message: str, *exchanges: Exchange) -> Finding:
+    return Finding(False, message, exchanges)
+
+
+Check = Callable[["Evidence"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    statement: str
+    source: str
+    level: Level
+    family: str
+    check: Check = field(repr=False, compare=False)
+    leaves_open: str = ""
+    """What the rule deliberately does not judge because AWS documents nothing there."""
+
+
+@dataclass
+class RuleVerdict:
+    rule: Rule
+    status: Status
+    checked: int = 0
+    violations: list[Finding] = field(default_factory=list)
+    reason: str = ""
+    """Why a rule is not verified (never exercised, target throttled, budget spent...)."""
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    statement: str,
+    *,
+    source: str,
+    family: str,
+    level: Level = Level.MUST,
+    leaves_open: str = "",
+) -> Callable[[Check], Check]:
+    """Register a check function as a rule of the catalog (ids are unique and stable)."""
+
+    def register(check: Check) -> Check:
+        if id in _REGISTRY:
+            raise ValueError(f"duplicate rule id {id!r}")
+        _REGISTRY[id] = Rule(id, statement, source, level, family, check, leaves_open)
+        return check
+
+    return register
+
+
+def registered() -> tuple[Rule, ...]:
+    return tuple(_REGISTRY.values())

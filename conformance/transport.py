@@ -1,0 +1,300 @@
+"""Sending requests to a target: signing, budget, rate limit, throttling backoff.
+
+Why not a plain boto3 client: the rules need the raw wire answer (status, headers, bytes), the
+suite must send requests botocore refuses to build (invalid members, broken JSON, unknown
+targets), and live endpoints need a hard request budget and a rate cap that botocore has no
+notion of. So the suite serialises with botocore (blobs, floats exactly as the SDK writes them),
+signs with botocore's SigV4 and sends through botocore's own HTTP session (so vcrpy records it
+like any boto3 call), but decides itself what to retry.
+
+Every attempt counts against the budget, throttled ones included: the budget is what the user
+pays for.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.exceptions
+import botocore.httpsession
+import botocore.serialize
+import botocore.session
+from botocore.model import OperationNotFoundError, ServiceModel
+
+from conformance.errors import BudgetExhausted, TargetUnavailable, UsageError
+from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
+
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+SERVICE = "rekognition"
+
+#: Dummy credentials for targets that do not check signatures (the embedded reference,
+#: emulators). They look like real keys so recording tests exercise the scrubber.
+LOOPBACK_CREDENTIALS = botocore.credentials.Credentials("testing", "testing")
+
+_service_model: ServiceModel | None = None
+_model_lock = threading.Lock()
+
+
+def service_model() -> ServiceModel:
+    """botocore's Rekognition model, loaded once per process (loading costs ~100 ms)."""
+    global _service_model
+    with _model_lock:
+        if _service_model is None:
+            _service_model = botocore.session.get_session().get_service_model(SERVICE)
+        return _service_model
+
+
+@dataclass
+class TransportSettings:
+    """How politely to talk to a target. Defaults suit a paid, throttled endpoint."""
+
+    endpoint_url: str
+    region: str = "us-east-1"
+    max_requests: int | None = 300
+    rps: float | None = None
+    throttle_retries: int = 5
+    server_error_retries: int = 1
+    backoff_base_s: float = 0.2
+    backoff_cap_s: float = 8.0
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+
+
+@dataclass
+class TransportStats:
+    """What was sent: the numbers a user pays for, shown in every summary."""
+
+    sent: Counter[str] = field(default_factory=Counter)
+    throttled: int = 0
+    server_errors: int = 0
+    retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+ExchangeListener = Callable[[Exchange], None]
+
+
+class Transport:
+    """Sends signed AWS JSON 1.1 requests and returns `Exchange`s; thread-safe."""
+
+    def __init__(
+        self,
+        settings: TransportSettings,
+        credentials: botocore.credentials.Credentials | None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if credentials is None:
+            raise UsageError(
+                "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
+                "AWS_SECRET_ACCESS_KEY; emulators accept any values, e.g. 'testing')"
+            )
+        self.settings = settings
+        self.stats = TransportStats()
+        self._credentials = credentials
+        self._http = botocore.httpsession.URLLib3Session(
+            # botocore accepts a (connect, read) pair although its stubs say int
+            timeout=(settings.connect_timeout_s, settings.read_timeout_s),  # type: ignore[arg-type]
+            max_pool_connections=4,
+        )
+        self._serializer = botocore.serialize.create_serializer("json", include_validation=False)
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+        self._index = 0
+        self._sleep = sleep
+        self._listeners: list[ExchangeListener] = []
+
+    # -- public API ---------------------------------------------------------------------
+
+    def on_exchange(self, listener: ExchangeListener) -> None:
+        """Call `listener` with every exchange (progress display, logs, recorders)."""
+        self._listeners.append(listener)
+
+    def remaining(self) -> int | None:
+        budget = self.settings.max_requests
+        return None if budget is None else max(0, budget - self.stats.total)
+
+    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange:
+        """Send `params` as `operation`, valid or not; never raises for an HTTP error status."""
+        body = self._serialize(operation, params)
+        headers = {"X-Amz-Target": TARGET_PREFIX + operation, "Content-Type": JSON_CONTENT_TYPE}
+        return self._exchange(operation, params, headers, body, label)
+
+    def call_raw(
+        self,
+        body: bytes,
+        *,
+        target: str | None = TARGET_PREFIX + "SearchUsers",
+        content_type: str | None = JSON_CONTENT_TYPE,
+        label: str = "",
+    ) -> Exchange:
+        """Send arbitrary bytes, for protocol probes (broken JSON, unknown or missing target)."""
+        headers: dict[str, str] = {}
+        if target is not None:
+            headers["X-Amz-Target"] = target
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        try:
+            params = json.loads(body)
+        except ValueError:
+            params = None
+        if not isinstance(params, dict):
+            params = None
+        return self._exchange(operation_from_target(target), params, headers, body, label)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _serialize(self, operation: str, params: Mapping[str, Any]) -> bytes:
+        try:
+            op = service_model().operation_model(operation)
+        except OperationNotFoundError:
+            return json.dumps(params).encode()
+        try:
+            request = self._serializer.serialize_to_request(dict(params), op)
+        except (TypeError, ValueError, AttributeError):
+            # Deliberately ill-typed members: write them as given, which is what a buggy
+            # client would put on the wire.
+            return json.dumps(params, default=str).encode()
+        body = request["body"]
+        return body if isinstance(body, bytes) else str(body).encode()
+
+    def _exchange(
+        self,
+        operation: str | None,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+        body: bytes,
+        label: str,
+    ) -> Exchange:
+        attempts = 0
+        throttle_tries = 0
+        server_tries = 0
+        started = time.perf_counter()
+        while True:
+            attempts += 1
+            status, response_headers, response_body, sent_headers = self._send_once(
+                operation, headers, body
+            )
+            exchange = Exchange(
+                index=self._next_index(),
+                operation=operation,
+                params=params,
+                request_headers=scrub_headers(sent_headers),
+                request_body=body,
+                status=status,
+                response_headers=response_headers,
+                response_body=response_body,
+                elapsed_s=time.perf_counter() - started,
+                attempts=attempts,
+                label=label,
+            )
+            if exchange.throttled:
+                self.stats.throttled += 1
+                if throttle_tries < self.settings.throttle_retries:
+                    throttle_tries += 1
+                    self._backoff(throttle_tries)
+                    continue
+            elif exchange.server_error:
+                self.stats.server_errors += 1
+                if server_tries < self.settings.server_error_retries:
+                    server_tries += 1
+                    self._backoff(server_tries)
+                    continue
+            for listener in self._listeners:
+                listener(exchange)
+            return exchange
+
+    def _next_index(self) -> int:
+        with self._lock:
+            self._index += 1
+            return self._index
+
+    def _backoff(self, attempt: int) -> None:
+        """Exponential backoff with full jitter (the AWS architecture blog's recommendation)."""
+        self.stats.retries += 1
+        ceiling = min(self.settings.backoff_cap_s, self.settings.backoff_base_s * 2**attempt)
+        self._sleep(random.uniform(0, ceiling))
+
+    def _reserve(self, operation: str | None) -> None:
+        """Charge one request to the budget and wait for the rate limiter's next slot."""
+        with self._lock:
+            budget = self.settings.max_requests
+            if budget is not None and self.stats.total >= budget:
+                raise BudgetExhausted(f"request budget of {budget} exhausted (--max-requests)")
+            self.stats.sent[operation or "<raw>"] += 1
+            delay = 0.0
+            if self.settings.rps:
+                now = time.monotonic()
+                slot = max(now, self._next_slot)
+                self._next_slot = slot + 1.0 / self.settings.rps
+                delay = slot - now
+        if delay > 0:
+            self._sleep(delay)
+
+    def _send_once(
+        self, operation: str | None, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes, dict[str, str]]:
+        self._reserve(operation)
+        request = botocore.awsrequest.AWSRequest(
+            method="POST", url=self.settings.endpoint_url, data=body, headers=dict(headers)
+        )
+        botocore.auth.SigV4Auth(self._credentials, SERVICE, self.settings.region).add_auth(request)
+        prepared = request.prepare()
+        try:
+            response = self._http.send(prepared)
+            content = response.content
+        except botocore.exceptions.SSLError as exc:
+            raise TargetUnavailable(
+                f"TLS failure talking to {self._where()}: {_short(exc)}"
+            ) from None
+        except (
+            botocore.exceptions.EndpointConnectionError,
+            botocore.exceptions.ConnectionClosedError,
+        ) as exc:
+            raise TargetUnavailable(f"cannot reach {self._where()}: {_short(exc)}") from None
+        except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError):
+            raise TargetUnavailable(f"timed out talking to {self._where()}") from None
+        except botocore.exceptions.HTTPClientError as exc:
+            raise TargetUnavailable(
+                f"HTTP failure talking to {self._where()}: {_short(exc)}"
+            ) from None
+        response_headers = {k.lower(): v for k, v in response.headers.items()}
+        return response.status_code, response_headers, content, dict(prepared.headers.items())
+
+    def _where(self) -> str:
+        return self.settings.endpoint_url
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def default_endpoint(region: str) -> str:
+    """The public AWS endpoint for a region (used when --endpoint-url is omitted)."""
+    return f"https://rekognition.{region}.amazonaws.com"
+
+
+def credentials_from_chain(profile: str | None = None) -> botocore.credentials.Credentials | None:
+    """Credentials from boto3's usual chain (env, profile, SSO, instance role), or None."""
+    try:
+        session = botocore.session.Session(profile=profile)
+        found = session.get_credentials()
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise UsageError(str(exc)) from None
+    return found
