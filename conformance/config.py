@@ -1,0 +1,46 @@
+"""Settings of one conformance run, shared by the CLI, the pytest plugin and the benchmarks.
+
+One dataclass so that `searchusers-conformance run ...`, `pytest --pyargs conformance.suite`
+and `benchmarks/gate.py` cannot drift apart in what an option means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_MAX_REQUESTS = 300
+COLLECTION_PREFIX = "su-conformance-"
+"""Every collection the suite creates starts with this; `cleanup` deletes nothing else."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    endpoint_url: str | None = None
+    """None: the embedded reference, unless `aws` is set (then AWS itself, via boto3's chain)."""
+    aws: bool = False
+    region: str = DEFAULT_REGION
+    profile: str | None = None
+    collection_id: str | None = None
+    read_only: bool = False
+    faces_dir: Path | None = None
+    strict: bool = False
+    """SHOULD rules fail the gate too."""
+    strict_schema: bool = False
+    """Unknown response members are violations (by default they are accepted)."""
+    seed: int | None = None
+    max_examples: int = 25
+    max_requests: int | None = DEFAULT_MAX_REQUESTS
+    rps: float | None = None
+    report_dir: Path | None = None
+    cassette: Path | None = None
+    """Replay this cassette instead of sending anything."""
+    faults: tuple[str, ...] = ()
+    """Faults injected into the embedded reference (for proving rules fire)."""
+    stateful: bool = True
+    """Run the stateful phase where the run owns a collection (never in read-only mode)."""
+
+    @property
+    def uses_reference(self) -> bool:
+        return self.endpoint_url is None and not self.aws and self.cassette is None
