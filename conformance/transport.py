@@ -96,6 +96,7 @@ class Transport:
         credentials: botocore.credentials.Credentials | None,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if credentials is None:
             raise UsageError(
@@ -115,6 +116,7 @@ class Transport:
         self._next_slot = 0.0
         self._index = 0
         self._sleep = sleep
+        self._clock = clock
         self._listeners: list[ExchangeListener] = []
 
     # -- public API ---------------------------------------------------------------------
@@ -240,7 +242,7 @@ class Transport:
             self.stats.sent[operation or "<raw>"] += 1
             delay = 0.0
             if self.settings.rps:
-                now = time.monotonic()
+                now = self._clock()
                 slot = max(now, self._next_slot)
                 self._next_slot = slot + 1.0 / self.settings.rps
                 delay = slot - now
