@@ -34,7 +34,7 @@ def service_model() -> ServiceModel:
     return botocore.session.get_session().get_service_model(SERVICE_NAME)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
@@ -146,8 +146,9 @@ def _integer(shape: Shape, value: Any, path: str) -> int:
         if not value.is_integer():
             raise serialization(f"Expected an integer at '{path}'")
         value = int(value)
-    _range(shape, value, path)
-    return value
+    number: int = value
+    _range(shape, number, path)
+    return number
 
 
 def _float(shape: Shape, value: Any, path: str) -> float:

@@ -1,0 +1,149 @@
+"""The reference service's state: collections, faces, users and idempotency records.
+
+State lives in memory; every mutation is also written to a journal, which is a no-op by default
+and SQLite with `--state PATH` (see `persistence.py`), so a restart with the same path resumes.
+One re-entrant lock serialises all access: operations are short, and a single lock makes every
+operation atomic without reasoning about interleavings.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conformance.reference.persistence import Journal, NullJournal, SqliteJournal
+from conformance.reference.records import FaceRecord, TokenRecord, UserRecord
+from conformance.reference.search import SearchIndex
+
+FACE_MODEL_VERSION = "7.0"
+ACCOUNT = "000000000000"
+REGION = "us-east-1"
+
+
+@dataclass
+class Collection:
+    collection_id: str
+    created: float
+    faces: dict[str, FaceRecord] = field(default_factory=dict)
+    users: dict[str, UserRecord] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], TokenRecord] = field(default_factory=dict)
+    _index: SearchIndex | None = None
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:rekognition:{REGION}:{ACCOUNT}:collection/{self.collection_id}"
+
+    def invalidate(self) -> None:
+        self._index = None
+
+    def index(self) -> SearchIndex:
+        """The search matrix, rebuilt lazily after any change to faces or associations."""
+        if self._index is None:
+            self._index = SearchIndex.build(
+                (user.user_id, [self.faces[f].embedding for f in user.face_ids])
+                for user in self.users.values()
+            )
+        return self._index
+
+
+class Store:
+    """All collections, guarded by `lock`; mutate only inside `transaction()`."""
+
+    def __init__(self, state_path: str | Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self._journal: Journal = SqliteJournal(state_path) if state_path else NullJournal()
+        self._collections: dict[str, Collection] = {}
+        self._load()
+
+    def _load(self) -> None:
+        for cid, created in self._journal.load_collections():
+            self._collections[cid] = Collection(cid, created)
+        for cid, face in self._journal.load_faces():
+            self._collections[cid].faces[face.face_id] = face
+        for cid, user_id in self._journal.load_users():
+            self._collections[cid].users[user_id] = UserRecord(user_id)
+        for collection in self._collections.values():
+            for face in sorted(collection.faces.values(), key=lambda f: f.face_id):
+                if face.user_id is not None:
+                    collection.users[face.user_id].face_ids.append(face.face_id)
+        for cid, operation, token, record in self._journal.load_tokens():
+            self._collections[cid].tokens[(operation, token)] = record
+
+    def close(self) -> None:
+        with self.lock:
+            self._journal.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the lock; commit the journal if the block succeeds, roll it back otherwise."""
+        with self.lock:
+            try:
+                yield
+            except BaseException:
+                self._journal.rollback()
+                raise
+            self._journal.commit()
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def collection(self, collection_id: str) -> Collection | None:
+        return self._collections.get(collection_id)
+
+    def collection_ids(self) -> list[str]:
+        return sorted(self._collections)
+
+    # --- mutations (call inside transaction()) -------------------------------------------------
+
+    def create_collection(self, collection_id: str) -> Collection:
+        collection = Collection(collection_id, time.time())
+        self._collections[collection_id] = collection
+        self._journal.add_collection(collection_id, collection.created)
+        return collection
+
+    def delete_collection(self, collection_id: str) -> None:
+        del self._collections[collection_id]
+        self._journal.delete_collection(collection_id)
+
+    def add_faces(self, collection: Collection, faces: Iterable[FaceRecord]) -> None:
+        added = list(faces)
+        for face in added:
+            collection.faces[face.face_id] = face
+        self._journal.add_faces(collection.collection_id, added)
+
+    def delete_face(self, collection: Collection, face_id: str) -> None:
+        del collection.faces[face_id]
+        self._journal.delete_face(collection.collection_id, face_id)
+
+    def create_user(self, collection: Collection, user_id: str) -> None:
+        collection.users[user_id] = UserRecord(user_id)
+        collection.invalidate()
+        self._journal.add_user(collection.collection_id, user_id)
+
+    def delete_user(self, collection: Collection, user_id: str) -> None:
+        for face_id in list(collection.users[user_id].face_ids):
+            self.disassociate(collection, user_id, face_id)
+        del collection.users[user_id]
+        collection.invalidate()
+        self._journal.delete_user(collection.collection_id, user_id)
+
+    def associate(self, collection: Collection, user_id: str, face_id: str) -> None:
+        collection.users[user_id].face_ids.append(face_id)
+        collection.faces[face_id].user_id = user_id
+        collection.invalidate()
+        self._journal.set_face_user(collection.collection_id, face_id, user_id)
+
+    def disassociate(self, collection: Collection, user_id: str, face_id: str) -> None:
+        collection.users[user_id].face_ids.remove(face_id)
+        collection.faces[face_id].user_id = None
+        collection.invalidate()
+        self._journal.set_face_user(collection.collection_id, face_id, None)
+
+    def remember_token(
+        self, collection: Collection, operation: str, token: str, record: TokenRecord
+    ) -> None:
+        collection.tokens[(operation, token)] = record
+        self._journal.add_token(collection.collection_id, operation, token, record)
