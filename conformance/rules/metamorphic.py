@@ -1,0 +1,265 @@
+"""Relations between searches of one query: no oracle needed, yet hard to fake.
+
+A target may score users however it likes, but raising the threshold can only filter a result,
+lowering MaxUsers can only cut it, and asking twice must give the same answer. Only exchanges of
+the same collection and epoch are compared, so nothing changed between them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from conformance.evidence import CollectionView, Evidence
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, passed, rule, violated
+from conformance.rules.per_exchange import search_rule
+from conformance.rules.requests import (
+    SIMILARITY_TOLERANCE,
+    Match,
+    SearchRequest,
+    body_of,
+    float32,
+    matches_of,
+    outcome,
+    same_similarity,
+    search_request,
+)
+
+FAMILY = "metamorphic"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful, well-formed search with a readable result."""
+
+    exchange: Exchange
+    request: SearchRequest
+    matches: list[Match]
+
+    def scores(self) -> dict[str, float]:
+        return {m.user_id: m.similarity for m in self.matches}
+
+
+def answers_by_query(evidence: Evidence) -> Iterator[list[Answer]]:
+    """Successful searches grouped by collection, epoch and searched id."""
+    groups: dict[tuple[int, str, str, str], list[Answer]] = defaultdict(list)
+    for exchange in evidence.searches():
+        request = search_request(exchange)
+        matches = matches_of(body_of(exchange))
+        if not exchange.ok or request is None or not request.well_formed or matches is None:
+            continue
+        key = (
+            evidence.epoch(exchange),
+            str(request.collection_id),
+            str(request.kind),
+            str(request.query_id),
+        )
+        groups[key].append(Answer(exchange, request, matches))
+    return iter(groups.values())
+
+
+def _ordered_pairs(answers: Iterable[Answer], attribute: str) -> Iterator[tuple[Answer, Answer]]:
+    """Pairs (low, high) whose `attribute` differs, low first."""
+    for a, b in combinations(answers, 2):
+        low, high = (
+            (a, b) if getattr(a.request, attribute) < getattr(b.request, attribute) else (b, a)
+        )
+        if getattr(low.request, attribute) < getattr(high.request, attribute):
+            yield low, high
+
+
+def _different_scores(low: Answer, high: Answer) -> list[str]:
+    """Users both results hold whose scores disagree."""
+    theirs = low.scores()
+    return [
+        f"{user!r} scored {theirs[user]} then {score}"
+        for user, score in high.scores().items()
+        if user in theirs and not same_similarity(theirs[user], score)
+    ]
+
+
+def threshold_problems(low: Answer, high: Answer) -> list[str]:
+    """What the higher-threshold result gets wrong, relative to the lower one."""
+    t2 = high.request.threshold or 0.0
+    ceiling = max(t2, float32(t2)) + SIMILARITY_TOLERANCE
+    kept = high.scores()
+    before = low.scores()
+    problems = [
+        f"{m.user_id!r} ({m.similarity} > {t2}) is missing at threshold {t2}"
+        for m in low.matches
+        if m.similarity > ceiling and m.user_id not in kept
+    ]
+    problems += [
+        f"{user!r} appears at threshold {t2} but not at the lower one"
+        for user in kept
+        if user not in before
+    ]
+    return problems + _different_scores(low, high)
+
+
+@rule(
+    "metamorphic.threshold-filter",
+    "For one query, the same explicit MaxUsers and thresholds t1 < t2, when the t1 result is "
+    "not truncated, the t2 result is exactly the t1 matches scoring above t2, with the same "
+    "scores.",
+    source="doc: UserMatchThreshold is a minimum on the returned scores",
+    family=FAMILY,
+    leaves_open="Whether matches scoring exactly t2 are kept.",
+)
+def threshold_filter(evidence: Evidence) -> Iterator[Finding]:
+    for answers in answers_by_query(evidence):
+        limited = [
+            a
+            for a in answers
+            if a.request.max_users is not None and a.request.threshold is not None
+        ]
+        for low, high in _ordered_pairs(limited, "threshold"):
+            limit = low.request.max_users or 0
+            if low.request.max_users != high.request.max_users or len(low.matches) >= limit:
+                continue
+            problems = threshold_problems(low, high)
+            yield (
+                violated("; ".join(problems), low.exchange, high.exchange)
+                if problems
+                else passed(low.exchange, high.exchange)
+            )
+
+
+def _above(matches: list[Match], boundary: float) -> set[str]:
+    return {m.user_id for m in matches if m.similarity > boundary + SIMILARITY_TOLERANCE}
+
+
+def _tied(matches: list[Match], boundary: float) -> set[str]:
+    return {m.user_id for m in matches if same_similarity(m.similarity, boundary)}
+
+
+def prefix_problems(small: Answer, large: Answer) -> list[str]:
+    """How the smaller-MaxUsers result differs from the head of the larger one (ties aside)."""
+    k1 = small.request.max_users or 0
+    head = large.matches[:k1]
+    if len(small.matches) != len(head):
+        return [f"MaxUsers {k1} returned {len(small.matches)} users, expected {len(head)}"]
+    problems = [
+        f"UserMatches[{a.position}].Similarity {a.similarity} != {b.similarity}"
+        for a, b in zip(small.matches, head, strict=True)
+        if not same_similarity(a.similarity, b.similarity)
+    ]
+    if not head:
+        return problems
+    boundary = head[-1].similarity
+    within = len(large.matches) > k1
+    if _above(small.matches, boundary) != _above(head, boundary):
+        problems.append(f"users above {boundary} differ from the first {k1} of the larger result")
+    ties_small, ties_large = _tied(small.matches, boundary), _tied(large.matches, boundary)
+    if (within and not ties_small <= ties_large) or (not within and ties_small != ties_large):
+        problems.append(
+            f"users tied at {boundary} are {sorted(ties_small)}, not among {sorted(ties_large)}"
+        )
+    return problems
+
+
+@rule(
+    "metamorphic.max-users-prefix",
+    "For one query and the same threshold, the result for MaxUsers k1 is the first k1 users "
+    "of the result for MaxUsers k2 > k1 (users tied at the k1-th score may swap).",
+    source="doc: MaxUsers 'Maximum number of identities to return'; results ordered by score",
+    family=FAMILY,
+    leaves_open="Which of several users tied at the cut-off score are returned.",
+)
+def max_users_prefix(evidence: Evidence) -> Iterator[Finding]:
+    for answers in answers_by_query(evidence):
+        limited = [
+            a
+            for a in answers
+            if a.request.max_users is not None and a.request.threshold is not None
+        ]
+        for small, large in _ordered_pairs(limited, "max_users"):
+            if small.request.threshold != large.request.threshold:
+                continue
+            problems = prefix_problems(small, large)
+            yield (
+                violated("; ".join(problems), small.exchange, large.exchange)
+                if problems
+                else passed(small.exchange, large.exchange)
+            )
+
+
+def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
+    if (first.status // 100, first.error_type) != (again.status // 100, again.error_type):
+        return [f"{outcome(first)} then {outcome(again)}"]
+    if not first.ok:
+        return []
+    a, b = matches_of(body_of(first)), matches_of(body_of(again))
+    if a is None or b is None:
+        return []  # unreadable results are response.schema's
+    scores_a = {m.user_id: m.similarity for m in a}
+    scores_b = {m.user_id: m.similarity for m in b}
+    problems = []
+    if set(scores_a) != set(scores_b) or len(a) != len(b):
+        problems.append(f"users {sorted(scores_a)} then {sorted(scores_b)}")
+    problems += [
+        f"{user!r} scored {score} then {scores_b[user]}"
+        for user, score in scores_a.items()
+        if user in scores_b and not same_similarity(score, scores_b[user])
+    ]
+    return problems
+
+
+@rule(
+    "metamorphic.deterministic",
+    "Identical requests in the same epoch get the same outcome: same status class and error "
+    "type, and the same users with the same scores.",
+    source="doc: a search reads the collection; nothing changed between the two requests",
+    family=FAMILY,
+    leaves_open="The order of users with equal scores; server errors (transient by nature).",
+)
+def deterministic(evidence: Evidence) -> Iterator[Finding]:
+    groups: dict[tuple[int, str], list[Exchange]] = defaultdict(list)
+    for exchange in evidence.searches():
+        request = search_request(exchange)
+        if request is not None and not exchange.server_error:
+            groups[(evidence.epoch(exchange), request.key())].append(exchange)
+    for first, *others in groups.values():
+        for again in others:
+            problems = _answer_problems(first, again)
+            yield violated("; ".join(problems), first, again) if problems else passed(first, again)
+
+
+@search_rule(
+    "metamorphic.face-finds-owner",
+    "A FaceId associated to user U (ListFaces, same epoch), searched with UserMatchThreshold 0 "
+    "and an explicit MaxUsers, finds U unless the result is full.",
+    source="doc: SearchUsers finds 'the closest UserID' for a face; a face is closest to its "
+    "own user",
+    family=FAMILY,
+)
+def face_finds_owner(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    request = search_request(exchange)
+    matches = matches_of(body_of(exchange))
+    if (
+        view is None
+        or view.faces is None
+        or request is None
+        or matches is None
+        or not exchange.ok
+        or not request.well_formed
+        or request.kind != "FaceId"
+        or request.members.get("UserMatchThreshold") != 0
+        or request.max_users is None
+        or len(matches) >= request.max_users
+    ):
+        return None
+    owner = view.faces.get(request.query_id)
+    if owner is None:
+        return None
+    if any(m.user_id == owner for m in matches):
+        return passed(exchange)
+    return violated(
+        f"FaceId {request.query_id!r} belongs to {owner!r}, who is not among "
+        f"{[m.user_id for m in matches]}",
+        exchange,
+        *view.listing_sources,
+    )

@@ -1,0 +1,49 @@
+"""Rules that judge one SearchUsers exchange at a time.
+
+They are registered twice over: as catalog rules (run over every answered SearchUsers exchange
+of a run) and in `SINGLE`, so `conformance.rules.single` can run exactly the same checks on one
+request/response pair a user hands us, without a second copy of any check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from conformance.rules.base import Finding, Level, rule
+
+if TYPE_CHECKING:
+    from conformance.evidence import CollectionView, Evidence
+    from conformance.exchange import Exchange
+
+ExchangeCheck = Callable[["Exchange", "CollectionView | None"], "Finding | None"]
+"""Judges one exchange (with its collection's view, None when unknown); None = not applicable."""
+
+SINGLE: dict[str, ExchangeCheck] = {}
+
+
+def search_rule(
+    id: str,
+    statement: str,
+    *,
+    source: str,
+    family: str,
+    level: Level = Level.MUST,
+    leaves_open: str = "",
+) -> Callable[[ExchangeCheck], ExchangeCheck]:
+    """Register `check` as a catalog rule over `Evidence.searches()` and as a single check."""
+
+    def register(check: ExchangeCheck) -> ExchangeCheck:
+        def over_run(evidence: Evidence) -> Iterator[Finding]:
+            for exchange in evidence.searches():
+                finding = check(exchange, evidence.view(exchange))
+                if finding is not None:
+                    yield finding
+
+        rule(id, statement, source=source, family=family, level=level, leaves_open=leaves_open)(
+            over_run
+        )
+        SINGLE[id] = check
+        return check
+
+    return register

@@ -1,0 +1,100 @@
+"""Requests that never reach SearchUsers' logic: broken bodies and unknown operations.
+
+These come from raw probes. A target that crashes (5xx) or, worse, answers 2xx to them is not
+speaking AWS JSON 1.1, whatever it does with well-formed requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from conformance.evidence import Evidence
+from conformance.exchange import TARGET_PREFIX, Exchange
+from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.rules.requests import outcome, request_of
+
+FAMILY = "protocol"
+SERIALIZATION = "SerializationException"
+UNKNOWN_OPERATION = "UnknownOperationException"
+
+
+@cache
+def known_operations() -> frozenset[str]:
+    """Every operation of Rekognition's model: a target may lack some, but must know of none
+    other."""
+    from conformance.transport import service_model
+
+    return frozenset(service_model().operation_names)
+
+
+def malformed_searches(evidence: Evidence) -> Iterator[Exchange]:
+    return (e for e in evidence.searches() if request_of(e) is None)
+
+
+def unknown_operations(evidence: Evidence) -> Iterator[Exchange]:
+    for exchange in evidence.exchanges:
+        target = exchange.request_headers.get("x-amz-target")
+        name = target[len(TARGET_PREFIX) :] if target and target.startswith(TARGET_PREFIX) else None
+        if not exchange.throttled and name not in known_operations():
+            yield exchange
+
+
+def _four_xx(exchanges: Iterator[Exchange], what: str) -> Iterator[Finding]:
+    for exchange in exchanges:
+        if exchange.client_error:
+            yield passed(exchange)
+        else:
+            yield violated(f"{outcome(exchange)} for {what}", exchange)
+
+
+def _typed(exchanges: Iterator[Exchange], wanted: str) -> Iterator[Finding]:
+    for exchange in exchanges:
+        if not exchange.client_error:
+            continue
+        if exchange.error_type == wanted:
+            yield passed(exchange)
+        else:
+            yield violated(f"answered {exchange.error_type!r}, expected {wanted}", exchange)
+
+
+@rule(
+    "protocol.malformed-body",
+    "A SearchUsers request whose body is not a JSON object gets a 4xx.",
+    source="doc: AWS JSON 1.1 protocol (the body is a JSON object)",
+    family=FAMILY,
+)
+def malformed_body(evidence: Evidence) -> Iterator[Finding]:
+    return _four_xx(malformed_searches(evidence), "a body that is not a JSON object")
+
+
+@rule(
+    "protocol.serialization-exception",
+    "That rejection is SerializationException.",
+    source="obs: AWS JSON 1.1 endpoints answer SerializationException to unparsable bodies",
+    family=FAMILY,
+    level=Level.SHOULD,
+)
+def serialization_exception(evidence: Evidence) -> Iterator[Finding]:
+    return _typed(malformed_searches(evidence), SERIALIZATION)
+
+
+@rule(
+    "protocol.unknown-operation",
+    "A request with a missing or unknown X-Amz-Target gets a 4xx.",
+    source="doc: AWS JSON 1.1 protocol (X-Amz-Target names the operation)",
+    family=FAMILY,
+)
+def unknown_operation(evidence: Evidence) -> Iterator[Finding]:
+    return _four_xx(unknown_operations(evidence), "a missing or unknown X-Amz-Target")
+
+
+@rule(
+    "protocol.unknown-operation-type",
+    "That rejection is UnknownOperationException.",
+    source="obs: AWS JSON 1.1 endpoints answer UnknownOperationException",
+    family=FAMILY,
+    level=Level.SHOULD,
+)
+def unknown_operation_type(evidence: Evidence) -> Iterator[Finding]:
+    return _typed(unknown_operations(evidence), UNKNOWN_OPERATION)

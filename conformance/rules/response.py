@@ -1,0 +1,98 @@
+"""Wire-level shape of every SearchUsers answer: what any AWS JSON 1.1 client relies on."""
+
+from __future__ import annotations
+
+from conformance.evidence import CollectionView
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, violated
+from conformance.rules.per_exchange import search_rule
+from conformance.rules.requests import (
+    body_of,
+    describe_violations,
+    header,
+    safe_response_violations,
+)
+
+FAMILY = "response"
+
+AWS_JSON_1_1 = "application/x-amz-json-1.1"
+JSON_MEDIA_TYPES = frozenset({AWS_JSON_1_1, "application/x-amz-json-1.0", "application/json"})
+"""What botocore's JSON parser accepts in practice: it parses the body whatever the label,
+but proxies and other SDKs key on a JSON media type."""
+
+
+def media_type(exchange: Exchange) -> str | None:
+    """The Content-Type without parameters (`; charset=...`), lower-cased."""
+    value = header(exchange, "content-type")
+    return value.split(";", 1)[0].strip().lower() if value is not None else None
+
+
+@search_rule(
+    "response.json-body",
+    "Every SearchUsers response body, success or error, is a JSON object.",
+    source="doc: AWS JSON 1.1 protocol (responses and errors are JSON documents)",
+    family=FAMILY,
+)
+def json_body(exchange: Exchange, view: CollectionView | None) -> Finding:
+    if body_of(exchange) is not None:
+        return passed(exchange)
+    excerpt = exchange.response_body[:80].decode("utf-8", errors="replace")
+    return violated(f"HTTP {exchange.status} body is not a JSON object: {excerpt!r}", exchange)
+
+
+@search_rule(
+    "response.content-type",
+    "Content-Type is a JSON media type (application/x-amz-json-1.1, application/x-amz-json-1.0 "
+    "or application/json).",
+    source="doc: AWS JSON 1.1 protocol",
+    family=FAMILY,
+)
+def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
+    kind = media_type(exchange)
+    if kind in JSON_MEDIA_TYPES:
+        return passed(exchange)
+    return violated(f"Content-Type {kind!r} is not a JSON media type", exchange)
+
+
+@search_rule(
+    "response.content-type-exact",
+    "Content-Type is exactly application/x-amz-json-1.1 (parameters such as charset allowed).",
+    source="obs: AWS answers application/x-amz-json-1.1",
+    family=FAMILY,
+    level=Level.SHOULD,
+)
+def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Finding:
+    kind = media_type(exchange)
+    if kind == AWS_JSON_1_1:
+        return passed(exchange)
+    return violated(f"Content-Type {kind!r} is not {AWS_JSON_1_1!r}", exchange)
+
+
+@search_rule(
+    "response.request-id",
+    "Every response carries a non-empty x-amzn-RequestId header.",
+    source="doc: AWS JSON 1.1 protocol; botocore reads it into ResponseMetadata.RequestId",
+    family=FAMILY,
+)
+def request_id(exchange: Exchange, view: CollectionView | None) -> Finding:
+    value = header(exchange, "x-amzn-requestid")
+    if value and value.strip():
+        return passed(exchange)
+    return violated(f"x-amzn-RequestId header is {value!r}", exchange)
+
+
+@search_rule(
+    "response.schema",
+    "A 2xx body is valid against the SearchUsers response schema (unknown members accepted).",
+    source="model: rekognition 2016-06-27 SearchUsersResponse",
+    family=FAMILY,
+    leaves_open="Members AWS may add later (unknown members are accepted).",
+)
+def schema(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    body = body_of(exchange)
+    if not exchange.ok or body is None:
+        return None  # error bodies: errors.body; non-objects: response.json-body
+    problems = safe_response_violations(body)
+    if not problems:
+        return passed(exchange)
+    return violated(describe_violations(problems), exchange)

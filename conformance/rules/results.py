@@ -1,0 +1,144 @@
+"""What the UserMatches list of a successful search must look like on its own."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+
+from conformance.evidence import CollectionView
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, passed, violated
+from conformance.rules.per_exchange import search_rule
+from conformance.rules.requests import (
+    MAX_USERS_CAP,
+    SIMILARITY_TOLERANCE,
+    body_of,
+    float32,
+    search_request,
+    similarities_of,
+    user_ids_of,
+)
+
+FAMILY = "results"
+
+
+def _judge(exchange: Exchange, problems: list[str]) -> Finding:
+    return violated("; ".join(problems), exchange) if problems else passed(exchange)
+
+
+def _answered(exchange: Exchange) -> bool:
+    return exchange.ok and body_of(exchange) is not None
+
+
+@search_rule(
+    "results.order",
+    "UserMatches are ordered by Similarity, highest first (equal scores in any order).",
+    source="doc: SearchUsers 'ordered by similarity score with the highest similarity first'",
+    family=FAMILY,
+    leaves_open="The order of users with equal Similarity.",
+)
+def order(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    if not _answered(exchange):
+        return None
+    scores = similarities_of(body_of(exchange))
+    problems = [
+        f"UserMatches[{i}].Similarity {s} > UserMatches[{j}].Similarity {prev}"
+        for (j, prev), (i, s) in pairwise(scores)
+        if s > prev
+    ]
+    return _judge(exchange, problems)
+
+
+@search_rule(
+    "results.threshold",
+    "Every Similarity is at least the effective UserMatchThreshold (80 when omitted), "
+    "allowing for float32 rounding.",
+    source="doc: UserMatchThreshold 'minimum confidence in the matched UserID', default 80",
+    family=FAMILY,
+    leaves_open="Whether a score exactly equal to the threshold is returned.",
+)
+def threshold(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    request = search_request(exchange)
+    limit = request.threshold if request is not None else None
+    if not _answered(exchange) or limit is None:
+        return None
+    floor = min(limit, float32(limit)) - SIMILARITY_TOLERANCE
+    problems = [
+        f"UserMatches[{i}].Similarity {s} < UserMatchThreshold {limit}"
+        for i, s in similarities_of(body_of(exchange))
+        if s < floor
+    ]
+    return _judge(exchange, problems)
+
+
+@search_rule(
+    "results.range",
+    "Every Similarity lies within 0..100.",
+    source="model: Percent (min 0, max 100)",
+    family=FAMILY,
+)
+def similarity_range(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    if not _answered(exchange):
+        return None
+    problems = [
+        f"UserMatches[{i}].Similarity {s} outside 0..100"
+        for i, s in similarities_of(body_of(exchange))
+        if not 0 <= s <= 100
+    ]
+    return _judge(exchange, problems)
+
+
+@search_rule(
+    "results.max-users",
+    "UserMatches holds at most MaxUsers entries when MaxUsers is given, and never more than 500.",
+    source="model: MaxUsers 1..500, UserMatchList max 500",
+    family=FAMILY,
+    leaves_open="How many users are returned when MaxUsers is omitted (up to 500).",
+)
+def max_users(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    body = body_of(exchange)
+    matches = body.get("UserMatches") if body is not None else None
+    request = search_request(exchange)
+    if not exchange.ok or not isinstance(matches, list) or request is None:
+        return None
+    limit = request.max_users or MAX_USERS_CAP
+    if len(matches) <= limit:
+        return passed(exchange)
+    return violated(f"{len(matches)} UserMatches > MaxUsers {limit}", exchange)
+
+
+@search_rule(
+    "results.unique",
+    "No user appears twice in UserMatches.",
+    source="doc: UserId 'Unique within the collection'; one entry per matched user",
+    family=FAMILY,
+)
+def unique(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    if not _answered(exchange):
+        return None
+    ids = user_ids_of(body_of(exchange))
+    counts = Counter(user for _, user in ids)
+    problems = [
+        f"UserId {user!r} appears at UserMatches{[i for i, u in ids if u == user]}"
+        for user, n in counts.items()
+        if n > 1
+    ]
+    return _judge(exchange, problems)
+
+
+@search_rule(
+    "results.self-excluded",
+    "A search by UserId never returns that user among its own matches.",
+    source="obs: AWS re:Post answer by AWS and observed responses; a self-match would defeat "
+    "the documented purpose (find the closest other UserID)",
+    family=FAMILY,
+)
+def self_excluded(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    request = search_request(exchange)
+    if not _answered(exchange) or request is None or request.kind != "UserId":
+        return None
+    searched = request.query_id
+    hits = [i for i, user in user_ids_of(body_of(exchange)) if user == searched]
+    if not hits:
+        return passed(exchange)
+    return violated(f"searched UserId {searched!r} returned at UserMatches{hits}", exchange)
