@@ -1,0 +1,212 @@
+"""What a person watching the terminal sees: the plan, live progress and the final summary.
+
+Progress goes to stderr so stdout stays clean for the summary (and for piping); everything goes
+through a redacting stream, so a target echoing a credential cannot put it on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from types import TracebackType
+from typing import IO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from conformance.exchange import Exchange
+from conformance.reporting.failures import (
+    deviations,
+    endpoint,
+    failed,
+    failure_text,
+    stats_line,
+    verdict_line,
+)
+from conformance.reporting.redact import redact
+from conformance.results import RunResult
+from conformance.rules.base import Status
+
+LOG_WIDTH = 120
+"""Logs have no width; rich's default of 80 columns would wrap the rules table needlessly."""
+STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.NOT_VERIFIED: "yellow"}
+
+
+class RedactingStream:
+    """A text stream that masks secrets in everything written through it."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._inner, "encoding", None) or "utf-8"
+
+
+def make_console(stream: IO[str] | None = None, *, stderr: bool = False) -> Console:
+    """A console that never interprets our text as markup and never leaks a secret."""
+    inner = stream if stream is not None else (sys.stderr if stderr else sys.stdout)
+    console = Console(
+        file=RedactingStream(inner),  # type: ignore[arg-type]  # duck-typed IO[str]
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = LOG_WIDTH
+    return console
+
+
+def _requests_table(counts: Mapping[str, int], title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column("operation")
+    table.add_column("requests", justify="right")
+    for operation, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row(operation, str(count))
+    return table
+
+
+def print_plan(
+    plan: Mapping[str, int],
+    *,
+    budget: int | None,
+    target: str,
+    console: Console | None = None,
+) -> None:
+    """Announce what the run will spend before it spends anything (the user pays per request)."""
+    out = console or make_console(stderr=True)
+    total = sum(plan.values())
+    out.print(_requests_table(plan, f"Plan against {target}"))
+    limit = "no budget" if budget is None else f"budget {budget}"
+    out.print(f"total: {total} requests at most ({limit})")
+    if budget is not None and total > budget:
+        out.print(
+            f"warning: the plan exceeds the budget by {total - budget}; the run stops sending "
+            "when the budget is spent and reports unexercised rules as not verified"
+        )
+
+
+def phase_of(exchange: Exchange) -> str:
+    """The phase an exchange belongs to, read from the first word of the engine's label."""
+    match = re.match(r"[A-Za-z0-9_.-]+", exchange.label)
+    return match.group(0) if match else (exchange.operation or "raw")
+
+
+class ProgressDisplay:
+    """Call it with each Exchange while the run sends (safe from any thread).
+
+    On a terminal it draws a live bar; elsewhere (CI logs) it prints one line per phase, because
+    a redrawn bar turns into thousands of lines in a log file.
+    """
+
+    def __init__(self, total: int | None = None, console: Console | None = None) -> None:
+        self._console = console or make_console(stderr=True)
+        self._total = total
+        self._lock = threading.Lock()
+        self._phase: str | None = None
+        self._count = 0
+        self._throttled = 0
+        self._phases: Counter[str] = Counter()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> ProgressDisplay:
+        if self._console.is_terminal:
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self._console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("starting", total=self._total)
+        return self
+
+    def __call__(self, exchange: Exchange) -> None:
+        phase = phase_of(exchange)
+        with self._lock:
+            self._count += 1
+            self._throttled += exchange.throttled
+            self._phases[phase] += 1
+            changed = phase != self._phase
+            self._phase = phase
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, advance=1, description=phase)
+            elif changed:
+                self._console.print(f"phase {phase} (request {self._count})")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+        phases = ", ".join(f"{name} {count}" for name, count in self._phases.items())
+        self._console.print(
+            f"sent {self._count} requests ({phases or 'none'}); {self._throttled} throttled"
+        )
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _rules_table(result: RunResult) -> Table:
+    table = Table(title=f"SearchUsers conformance: {result.target}", title_justify="left")
+    for column in ("rule", "level", "status", "checked", "note"):
+        table.add_column(column, justify="right" if column == "checked" else "left")
+    for verdict in result.verdicts:
+        note = verdict.reason if verdict.status is Status.NOT_VERIFIED else ""
+        if verdict.status is Status.FAIL:
+            note = f"{len(verdict.violations)} violation(s)"
+        table.add_row(
+            verdict.rule.id,
+            verdict.rule.level.value,
+            Text(verdict.status.value, style=STATUS_STYLE[verdict.status]),
+            str(verdict.checked),
+            note,
+        )
+    return table
+
+
+def print_summary(result: RunResult, *, console: Console | None = None) -> None:
+    """The rules table, each failure with a reproduction, the verdict and what was spent."""
+    out = console or make_console()
+    out.print(_rules_table(result))
+    where = endpoint(result)
+    parity = {id(v) for v in deviations(result)}
+    for verdict in failed(result):
+        heading = "SHOULD deviation" if id(verdict) in parity else "FAILED"
+        out.print()
+        out.print(Text(f"{heading}: {verdict.rule.id}", style="bold red"))
+        out.print(failure_text(verdict, where), soft_wrap=True)
+    out.print()
+    out.print(stats_line(result), soft_wrap=True)
+    out.print(Text(f"verdict: {verdict_line(result)}", style="bold"))

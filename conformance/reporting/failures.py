@@ -1,0 +1,119 @@
+"""Plain-text accounts of a run: the verdict line and each failure with its evidence.
+
+The console, report.md and the packaged pytest suite all show failures; they share this text so
+a failure reads the same wherever a developer meets it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from conformance.exchange import Exchange
+from conformance.reporting.reproduce import Endpoint, endpoint_of, reproduce
+from conformance.results import RunResult
+from conformance.rules.base import Finding, Level, RuleVerdict, Status
+
+EXCERPT_CHARS = 300
+SHOWN_EXCHANGES = 3
+"""Per violation: metamorphic rules cite two searches; more would bury the point."""
+
+
+def endpoint(result: RunResult) -> Endpoint:
+    return endpoint_of(result.target, result.settings)
+
+
+def deviations(result: RunResult) -> list[RuleVerdict]:
+    """Failed SHOULD rules that do not fail the gate (they would under --strict)."""
+    failing = {id(v) for v in result.failing()}
+    return [v for v in result.verdicts if v.status is Status.FAIL and id(v) not in failing]
+
+
+def verdict_line(result: RunResult) -> str:
+    """The run's outcome in one line, consistent with its exit code."""
+    failing = result.failing()
+    if failing:
+        ids = ", ".join(v.rule.id for v in failing)
+        line = f"{len(failing)} violation{'s' if len(failing) != 1 else ''} ({ids})"
+        if result.unverified_reason:
+            line += f"; also not verified: {result.unverified_reason}"
+        return line
+    if result.unverified_reason:
+        return f"not verified: {result.unverified_reason}"
+    notes = []
+    parity = deviations(result)
+    if parity:
+        notes.append(f"{len(parity)} SHOULD deviation(s), failing only with --strict")
+    unverified = sum(1 for v in result.verdicts if v.status is Status.NOT_VERIFIED)
+    if unverified:
+        notes.append(f"{unverified} rule(s) not verified")
+    return "conforms" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def stats_line(result: RunResult) -> str:
+    stats = result.stats
+    sent = ", ".join(f"{op} {n}" for op, n in sorted(stats.sent.items(), key=lambda i: -i[1]))
+    return (
+        f"requests: {stats.total} ({sent or 'none'}); throttled {stats.throttled}, "
+        f"server errors {stats.server_errors}, retries {stats.retries}; "
+        f"{result.duration_s:.1f}s"
+    )
+
+
+def request_text(exchange: Exchange) -> str:
+    if exchange.params is not None:
+        return f"{exchange.operation or '?'} {json.dumps(dict(exchange.params), default=str)}"
+    body = exchange.request_body.decode("utf-8", errors="replace")
+    target = exchange.request_headers.get("x-amz-target", "<no X-Amz-Target>")
+    return f"raw {target} {_excerpt(body)}"
+
+
+def response_text(exchange: Exchange) -> str:
+    kind = exchange.error_type or ("ok" if exchange.ok else "no error type")
+    body = exchange.response_body.decode("utf-8", errors="replace")
+    return f"HTTP {exchange.status} {kind}: {_excerpt(body)}"
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
+
+
+def cited(finding: Finding) -> tuple[Exchange, ...]:
+    return finding.exchanges[:SHOWN_EXCHANGES]
+
+
+def violation_text(finding: Finding, where: Endpoint) -> str:
+    lines = [f"- {finding.message or 'violated'}"]
+    for exchange in cited(finding):
+        lines += [
+            f"  exchange #{exchange.index} ({exchange.label or 'unlabelled'})",
+            f"    request:  {request_text(exchange)}",
+            f"    response: {response_text(exchange)}",
+        ]
+    for exchange in cited(finding):
+        lines += [
+            "  reproduce:",
+            *("    " + line for line in reproduce(exchange, where).text().splitlines()),
+        ]
+    return "\n".join(lines)
+
+
+def failure_text(verdict: RuleVerdict, where: Endpoint, *, limit: int = 3) -> str:
+    """A failed rule: its statement, source and the first `limit` violations with reproductions."""
+    rule = verdict.rule
+    lines = [
+        f"{rule.id} [{rule.level.value}] {rule.statement}",
+        f"source: {rule.source}",
+    ]
+    if rule.level is Level.SHOULD:
+        lines.append("(SHOULD: parity with observed AWS behaviour)")
+    lines += [violation_text(f, where) for f in verdict.violations[:limit]]
+    hidden = len(verdict.violations) - limit
+    if hidden > 0:
+        lines.append(f"... and {hidden} more violation(s) (see report.json)")
+    return "\n".join(lines)
+
+
+def failed(result: RunResult) -> Iterator[RuleVerdict]:
+    return (v for v in result.verdicts if v.status is Status.FAIL)

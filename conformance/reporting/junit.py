@@ -1,0 +1,57 @@
+"""junit.xml: one testcase per rule, so any CI shows the gate like a test run."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from conformance.reporting.failures import deviations, endpoint, failure_text
+from conformance.results import RunResult
+from conformance.rules.base import Status
+
+SUITE_NAME = "searchusers-conformance"
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 forbids even escaped; a broken target's body may contain them."""
+
+
+def render_junit(result: RunResult) -> str:
+    """SHOULD deviations that do not fail the gate pass here too, with the details in
+    system-out: CI tools turn any <failure> red, which would contradict the exit code."""
+    where = endpoint(result)
+    gating = {id(v) for v in result.failing()}
+    parity = {id(v) for v in deviations(result)}
+    suite = ET.Element(
+        "testsuite",
+        name=SUITE_NAME,
+        tests=str(len(result.verdicts)),
+        failures=str(len(gating)),
+        errors="0",
+        skipped=str(sum(v.status is Status.NOT_VERIFIED for v in result.verdicts)),
+        time=f"{result.duration_s:.3f}",
+    )
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="target", value=result.target)
+    ET.SubElement(properties, "property", name="exit_code", value=str(result.exit_code))
+    if result.unverified_reason:
+        ET.SubElement(
+            properties, "property", name="unverified_reason", value=result.unverified_reason
+        )
+    for verdict in result.verdicts:
+        rule = verdict.rule
+        case = ET.SubElement(
+            suite, "testcase", classname=f"conformance.{rule.family}", name=rule.id, time="0"
+        )
+        if id(verdict) in gating:
+            first = verdict.violations[0].message if verdict.violations else "violated"
+            failure = ET.SubElement(case, "failure", message=first, type=rule.level.value)
+            failure.text = failure_text(verdict, where)
+        elif id(verdict) in parity:
+            out = ET.SubElement(case, "system-out")
+            out.text = "SHOULD deviation (fails only with --strict)\n" + failure_text(
+                verdict, where
+            )
+        elif verdict.status is Status.NOT_VERIFIED:
+            ET.SubElement(case, "skipped", message=verdict.reason or "not verified")
+    ET.indent(suite)
+    text = ET.tostring(suite, encoding="unicode", xml_declaration=True)
+    return _NOT_XML.sub("?", text) + "\n"

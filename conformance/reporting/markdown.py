@@ -1,0 +1,69 @@
+"""report.md and the catalog table: markdown meant to be pasted into a PR or the README."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from conformance.reporting.failures import (
+    deviations,
+    endpoint,
+    failed,
+    failure_text,
+    stats_line,
+    verdict_line,
+)
+from conformance.results import RunResult
+from conformance.rules.base import Rule, Status
+
+STATUS_MARK = {Status.PASS: "pass", Status.FAIL: "**FAIL**", Status.NOT_VERIFIED: "not verified"}
+
+
+def cell(text: str) -> str:
+    """One table cell: pipes and newlines would break the row."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def render_catalog(rules: Iterable[Rule]) -> str:
+    """The rule catalog as a markdown table, with what each rule deliberately leaves open."""
+    rows = [
+        [f"`{r.id}`", r.level.value, r.statement, r.source, r.leaves_open or "-"] for r in rules
+    ]
+    return "\n".join(_table(["id", "level", "statement", "source", "leaves open"], rows)) + "\n"
+
+
+def render_markdown(result: RunResult) -> str:
+    parity = {id(v) for v in deviations(result)}
+    lines = [
+        "# SearchUsers conformance",
+        "",
+        f"- target: {result.target}",
+        f"- verdict: **{verdict_line(result)}** (exit code {result.exit_code})",
+        f"- {stats_line(result)}",
+        "",
+    ]
+    rows = []
+    for v in result.verdicts:
+        status = STATUS_MARK[v.status]
+        if id(v) in parity:
+            status = "deviation (SHOULD)"
+        note = v.reason if v.status is Status.NOT_VERIFIED else v.rule.statement
+        rows.append([f"`{v.rule.id}`", v.rule.level.value, status, str(v.checked), note])
+    lines += _table(["rule", "level", "status", "checked", "statement / reason"], rows)
+    where = endpoint(result)
+    for verdict in failed(result):
+        text = failure_text(verdict, where)
+        fence = "`" * max(3, _longest_backtick_run(text) + 1)
+        lines += ["", f"## {verdict.rule.id}", "", fence + "text", text, fence]
+    return "\n".join(lines) + "\n"
+
+
+def _longest_backtick_run(text: str) -> int:
+    """A fence must be longer than any backtick run inside, or a target's body could close it."""
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)

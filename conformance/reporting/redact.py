@@ -1,0 +1,28 @@
+"""The last line of defence against leaking credentials into anything a human or CI keeps.
+
+Exchanges are scrubbed of signing headers when they are built, but a target can still echo an
+access key id in an error message, an ARN carries the account id, and an endpoint URL may hold
+user:password. Every report writer and the console pass their final text through `redact`, so
+a new output cannot forget it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ACCESS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
+_ARN_ACCOUNT = re.compile(r"\b(arn:[A-Za-z0-9-]+:[A-Za-z0-9-]*:[A-Za-z0-9-]*:)\d{12}(?=[:/]|\b)")
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@\"']+(?::[^/\s@\"']*)?@")
+
+MASK = "*"
+
+
+def redact(text: str) -> str:
+    """Mask access key ids, account ids inside ARNs and credentials embedded in URLs.
+
+    Replacements use only characters that need no escaping in JSON, XML or markdown, so this can
+    run over an already serialised document without breaking it.
+    """
+    text = _ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
+    text = _ARN_ACCOUNT.sub(lambda m: m.group(1) + MASK * 12, text)
+    return _URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)

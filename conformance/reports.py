@@ -1,0 +1,65 @@
+"""Every output of a run: the console (plan, progress, summary) and the report files.
+
+One entry point per output so commands, the pytest plugin and benchmarks share them; every byte
+written passes through `redact`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.errors import UsageError
+from conformance.reporting.console import ProgressDisplay, make_console, print_plan, print_summary
+from conformance.reporting.failures import failure_text, verdict_line
+from conformance.reporting.json_report import render_json
+from conformance.reporting.junit import render_junit
+from conformance.reporting.markdown import render_catalog, render_markdown
+from conformance.reporting.redact import redact
+from conformance.reporting.reproduce import Endpoint, Reproduction, reproduce
+from conformance.results import RunResult
+
+REPORT_FILES = ("junit.xml", "report.json", "report.md")
+
+
+def write_reports(result: RunResult, report_dir: Path) -> list[Path]:
+    """Write junit.xml, report.json and report.md; an unusable folder is a usage error (exit 2).
+
+    Everything is rendered before anything is written, so a rendering bug cannot leave a
+    half-updated set of reports next to a stale one.
+    """
+    rendered = {
+        "junit.xml": render_junit(result),
+        "report.json": render_json(result),
+        "report.md": render_markdown(result),
+    }
+    written = []
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in rendered.items():
+            path = report_dir / name
+            path.write_text(redact(text), encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"cannot write reports to {report_dir}: {reason}") from None
+    return written
+
+
+__all__ = [
+    "REPORT_FILES",
+    "Endpoint",
+    "ProgressDisplay",
+    "Reproduction",
+    "failure_text",
+    "make_console",
+    "print_plan",
+    "print_summary",
+    "redact",
+    "render_catalog",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "reproduce",
+    "verdict_line",
+    "write_reports",
+]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conformance.reports import redact
+
+KEY = "AKIAIOSFODNN7EXAMPLE"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"key {KEY} leaked", KEY),
+        ("temporary ASIAY34FZKBOKMUTVV7A here", "ASIAY34FZKBOKMUTVV7A"),
+        ("arn:aws:rekognition:us-east-1:123456789012:collection/c1", "123456789012"),
+        ("arn:aws-cn:iam::210987654321:user/bob", "210987654321"),
+        ("http://admin:hunter2@emulator.local:4566/", "hunter2"),
+    ],
+)
+def test_secrets_are_masked(text: str, secret: str) -> None:
+    assert secret not in redact(text)
+
+
+def test_keeps_what_is_not_a_secret() -> None:
+    text = "order 123456789012 of AKIA1 at http://127.0.0.1:8080/ in collection c-1"
+    assert redact(text) == text
+
+
+def test_masked_arn_keeps_its_shape() -> None:
+    assert redact("arn:aws:rekognition:eu-west-1:123456789012:collection/x") == (
+        "arn:aws:rekognition:eu-west-1:************:collection/x"
+    )
+
+
+def test_redacting_serialised_json_keeps_it_valid() -> None:
+    document = json.dumps({"message": f"denied for {KEY}", "arn": "arn:aws:s3::123456789012:b/k"})
+    parsed = json.loads(redact(document))
+    assert KEY not in parsed["message"]
+    assert "123456789012" not in parsed["arn"]

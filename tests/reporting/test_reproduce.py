@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import ast
+import json
+import shlex
+from typing import Any
+
+import pytest
+
+from conformance.reporting.reproduce import Endpoint, endpoint_of, is_raw, reproduce
+from tests.core.conftest import ScriptedServer
+from tests.reporting.conftest import make_exchange
+
+LOCAL = Endpoint("http://127.0.0.1:4566", "eu-west-1")
+
+
+def _call_kwargs(snippet: str) -> dict[str, Any]:
+    """The keyword dict the snippet passes to the client method, evaluated back."""
+    tree = ast.parse(snippet)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.keywords and node.keywords[0].arg is None:
+            value: dict[str, Any] = ast.literal_eval(node.keywords[0].value)
+            return value
+    raise AssertionError("no **kwargs call in snippet")
+
+
+def test_valid_request_uses_a_plain_client_and_cli_flags() -> None:
+    params = {
+        "CollectionId": "c1",
+        "UserId": "u:1.a-b_c",
+        "UserMatchThreshold": 70.5,
+        "MaxUsers": 2,
+    }
+    repro = reproduce(make_exchange(params), LOCAL)
+    assert repro.boto3 is not None and not repro.raw
+    assert "parameter_validation" not in repro.boto3
+    assert "endpoint_url='http://127.0.0.1:4566'" in repro.boto3
+    assert "client.search_users(" in repro.boto3
+    assert _call_kwargs(repro.boto3) == params
+    words = shlex.split(repro.shell)
+    assert words[:3] == ["aws", "rekognition", "search-users"]
+    assert words[words.index("--user-id") + 1] == "u:1.a-b_c"
+    assert words[words.index("--user-match-threshold") + 1] == "70.5"
+    assert words[words.index("--endpoint-url") + 1] == LOCAL.url
+
+
+def test_invalid_request_turns_off_validation_and_retries() -> None:
+    params = {"CollectionId": "c1", "UserId": "alice", "MaxUsers": 0, "UserMatchThreshold": -1.0}
+    repro = reproduce(make_exchange(params), LOCAL)
+    assert repro.boto3 is not None
+    assert "parameter_validation=False" in repro.boto3
+    assert "'total_max_attempts': 1" in repro.boto3
+    assert "AWS_MAX_ATTEMPTS=1 aws rekognition" in repro.shell
+    assert "parameter_validation = false" in repro.shell
+    words = shlex.split(repro.shell.splitlines()[-1])
+    assert json.loads(words[words.index("--cli-input-json") + 1]) == params
+
+
+def test_values_starting_with_a_dash_are_not_taken_for_flags() -> None:
+    repro = reproduce(make_exchange({"CollectionId": "c1", "UserId": "-alice"}), LOCAL)
+    assert "--user-id=-alice" in shlex.split(repro.shell)
+
+
+def test_ill_typed_members_fall_back_to_cli_input_json() -> None:
+    params = {"CollectionId": "c1", "UserId": "alice", "MaxUsers": "ten"}
+    repro = reproduce(make_exchange(params), LOCAL)
+    words = shlex.split(repro.shell.splitlines()[-1])
+    assert json.loads(words[words.index("--cli-input-json") + 1]) == params
+
+
+def test_aws_target_has_no_endpoint_override() -> None:
+    repro = reproduce(make_exchange(), Endpoint(None, "us-west-2"))
+    assert repro.boto3 is not None and "endpoint_url" not in repro.boto3
+    assert "--endpoint-url" not in repro.shell
+    assert "region_name='us-west-2'" in repro.boto3
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b"{not json", {"content-type": "application/x-amz-json-1.1"}),
+        (b'{"CollectionId": "c1"}', {"content-type": "text/plain"}),
+    ],
+)
+def test_raw_probes_get_a_signed_curl_line(body: bytes, headers: dict[str, str]) -> None:
+    exchange = make_exchange(None, body=body, headers=headers, operation="SearchUsers")
+    repro = reproduce(exchange, LOCAL)
+    assert repro.raw and repro.boto3 is None
+    words = shlex.split(repro.shell)
+    assert words[0] == "curl"
+    assert words[words.index("--data-binary") + 1] == body.decode()
+    assert "aws:amz:eu-west-1:rekognition" in words
+    assert "raw protocol probe" in repro.text()
+
+
+def test_missing_target_header_is_not_invented() -> None:
+    exchange = make_exchange(None, body=b"{}", headers={}, operation=None)
+    words = shlex.split(reproduce(exchange, LOCAL).shell)
+    assert not any(w.lower().startswith("x-amz-target") for w in words)
+    assert "Content-Type:" in words  # suppresses curl's form content type
+
+
+def test_sdk_exchange_is_not_raw() -> None:
+    assert not is_raw(make_exchange({"CollectionId": "c1", "FaceId": "x"}))
+
+
+@pytest.mark.parametrize(
+    ("target", "settings", "expected"),
+    [
+        ("AWS us-east-1", {"aws": True, "region": "eu-west-1"}, Endpoint(None, "eu-west-1")),
+        ("x", {"endpoint_url": "http://h:1", "region": None}, Endpoint("http://h:1", "us-east-1")),
+        ("https://emu:4566", {}, Endpoint("https://emu:4566", "us-east-1")),
+    ],
+)
+def test_endpoint_of_reads_settings(
+    target: str, settings: dict[str, Any], expected: Endpoint
+) -> None:
+    assert endpoint_of(target, settings) == expected
+
+
+def test_embedded_reference_gets_a_placeholder_and_a_note() -> None:
+    where = endpoint_of("embedded reference", {"endpoint_url": None})
+    assert where.url is not None and where.url.startswith("http://127.0.0.1")
+    assert "serve" in where.note
+
+
+def test_boto3_snippet_really_sends_the_invalid_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snippet, run as printed, must put the invalid member on the wire unchanged."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    server = ScriptedServer()
+    try:
+        server.reply(400, {"__type": "InvalidParameterException", "Message": "bad"})
+        params = {"CollectionId": "c1", "UserId": "alice", "MaxUsers": 0}
+        repro = reproduce(make_exchange(params), Endpoint(server.url, "us-east-1"))
+        assert repro.boto3 is not None
+        exec(compile(repro.boto3, "<repro>", "exec"), {})
+        assert len(server.requests) == 1  # retries off: exactly one attempt
+        assert json.loads(server.requests[0][1]) == params
+    finally:
+        server.close()
