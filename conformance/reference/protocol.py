@@ -142,6 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         response = self._error_response(error)
         response.headers["Connection"] = "close"
+        response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
         self._write(response)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -268,7 +269,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(response.status)
             headers = dict(response.headers)
             headers.setdefault("Content-Length", str(len(response.body)))
-            headers.setdefault("x-amzn-RequestId", str(uuid.uuid4()))
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
