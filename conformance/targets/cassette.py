@@ -1,0 +1,126 @@
+"""Replay: judge a recorded run offline, with the network blocked.
+
+A cassette has no engine behind it and needs none: the rules derive everything from the
+exchange log, so judging the recorded exchanges -- each one against the single-exchange rules,
+all of them together against the consistency and metamorphic rules -- gives the verdicts the
+live run would have had, for free and in CI. Nothing is re-sent, so nothing new can be learned
+either: a rule the recording never exercised stays "not verified".
+
+The network is blocked for the whole replay (every `socket.connect` raises), so a replay that
+passes cannot have quietly asked a live endpoint.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from conformance.config import RunConfig
+from conformance.errors import CassetteError, UsageError
+from conformance.evidence import Evidence
+from conformance.exchange import Exchange
+from conformance.recording import load_exchanges, metadata
+from conformance.results import RunResult
+from conformance.rules import judge
+from conformance.targets.base import Target
+from conformance.transport import TransportStats
+
+TRUSTED_SHARE = 0.5
+"""Below this share of definitive answers (not throttled, not 5xx) a recording proves nothing."""
+
+
+class NetworkBlocked(CassetteError):
+    """Something tried to open a connection during a replay."""
+
+
+@contextmanager
+def network_blocked() -> Iterator[None]:
+    """Make every outgoing connection fail for the duration of the block."""
+
+    def refuse(_sock: socket.socket, address: Any, *_args: Any) -> NoReturn:
+        raise NetworkBlocked(f"replay tried to connect to {address!r}: replays are offline")
+
+    saved = socket.socket.connect, socket.socket.connect_ex
+    socket.socket.connect = refuse  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = refuse  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = saved  # type: ignore[method-assign]
+
+
+def replay(config: RunConfig) -> RunResult:
+    """Judge the cassette `config.cassette` with every rule of the catalog."""
+    path = config.cassette
+    if path is None:
+        raise UsageError("replay needs a cassette (--cassette PATH)")
+    started = time.perf_counter()
+    with network_blocked():
+        exchanges = load_exchanges(path)
+        _require_searches(path, exchanges)
+        evidence = Evidence(exchanges)
+        verdicts = judge(evidence)
+    source = metadata(path).get("source")
+    return RunResult(
+        target=f"cassette {path}",
+        verdicts=verdicts,
+        exchanges=exchanges,
+        stats=_stats(exchanges),
+        strict=config.strict,
+        duration_s=time.perf_counter() - started,
+        unverified_reason=_untrustworthy(evidence),
+        settings={
+            "cassette": str(path),
+            "source": source if isinstance(source, str) else None,
+            "endpoint_url": None,
+            "region": config.region,
+            "strict": config.strict,
+            "strict_schema": config.strict_schema,
+            "recorded_exchanges": len(exchanges),
+        },
+    )
+
+
+def _require_searches(path: object, exchanges: list[Exchange]) -> None:
+    """Without a single SearchUsers exchange every rule would be "not verified" and the run
+    would exit 0 having checked nothing: refuse such a cassette outright."""
+    if any(e.operation == "SearchUsers" for e in exchanges):
+        return
+    seen = Counter(e.operation or "(no target)" for e in exchanges)
+    listed = ", ".join(f"{name} x{count}" for name, count in seen.most_common(4))
+    raise CassetteError(f"{path} holds no SearchUsers exchange ({listed}): nothing to judge")
+
+
+def _untrustworthy(evidence: Evidence) -> str | None:
+    total = len(evidence.exchanges)
+    definitive = len(evidence.answered)
+    if definitive >= TRUSTED_SHARE * total:
+        return None
+    return (
+        f"only {definitive} of {total} recorded answers were neither throttling nor a server "
+        "error: the recording cannot be trusted"
+    )
+
+
+def _stats(exchanges: list[Exchange]) -> TransportStats:
+    """What the recorded run sent, so summaries read the same as for a live run."""
+    stats = TransportStats()
+    for exchange in exchanges:
+        stats.sent[exchange.operation or "<raw>"] += exchange.attempts
+        stats.retries += exchange.attempts - 1
+    stats.throttled = sum(1 for e in exchanges if e.throttled)
+    stats.server_errors = sum(1 for e in exchanges if e.server_error)
+    return stats
+
+
+def build(config: RunConfig) -> Target:
+    """The engine cannot drive a cassette (it would generate requests the recording never
+    saw); `run --cassette` judges the recording through `replay` instead."""
+    raise UsageError(
+        f"{config.cassette}: a cassette is judged as recorded (`run --cassette`, or "
+        "conformance.targets.cassette.replay(config)); it cannot be driven by the engine"
+    )
