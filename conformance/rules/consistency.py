@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import search_rule
+from conformance.rules.base import Finding, Level
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import Match, body_of, matches_of, user_ids_of
 
 FAMILY = "consistency"
@@ -30,9 +30,7 @@ def _each_user(
     if not exchange.ok or view is None or known is None:
         return None
     problems = [problem(i, user) for i, user in user_ids_of(body_of(exchange)) if user not in known]
-    if not problems:
-        return passed(exchange)
-    return violated("; ".join(problems), exchange, *view.listing_sources)
+    return judged(problems, exchange, *view.listing_sources)
 
 
 @search_rule(
@@ -88,6 +86,4 @@ def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     if not exchange.ok or view is None or view.users is None or matches is None:
         return None
     problems = [p for m in matches if (p := _status_problem(exchange, view, m))]
-    if not problems:
-        return passed(exchange)
-    return violated("; ".join(problems), exchange, *view.listing_sources)
+    return judged(problems, exchange, *view.listing_sources)

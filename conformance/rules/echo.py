@@ -11,7 +11,7 @@ from typing import Any
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, violated
-from conformance.rules.per_exchange import search_rule
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import body_of, search_request
 
 FAMILY = "echo"
@@ -30,7 +30,7 @@ def _echo(exchange: Exchange, kind: str, member: str, other: str) -> Finding | N
         problems.append(f"{member}.{kind} is {value!r}, searched {request.query_id!r}")
     if body.get(other) is not None:
         problems.append(f"{other} is present ({body[other]!r}) in a search by {kind}")
-    return violated("; ".join(problems), exchange) if problems else passed(exchange)
+    return judged(problems, exchange)
 
 
 @search_rule(

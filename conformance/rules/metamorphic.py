@@ -8,14 +8,14 @@ the same collection and epoch are compared, so nothing changed between them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
 from conformance.evidence import CollectionView, Evidence
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, rule, violated
-from conformance.rules.per_exchange import search_rule
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import (
     SIMILARITY_TOLERANCE,
     Match,
@@ -71,6 +71,26 @@ def _ordered_pairs(answers: Iterable[Answer], attribute: str) -> Iterator[tuple[
             yield low, high
 
 
+Pairing = Callable[[Answer, Answer], bool]
+Comparison = Callable[[Answer, Answer], list[str]]
+
+
+def _pair_findings(
+    evidence: Evidence, attribute: str, comparable: Pairing, problems: Comparison
+) -> Iterator[Finding]:
+    """One finding per comparable pair of searches of one query with explicit MaxUsers and a
+    usable threshold, ordered by `attribute`."""
+    for answers in answers_by_query(evidence):
+        limited = [
+            a
+            for a in answers
+            if a.request.max_users is not None and a.request.threshold is not None
+        ]
+        for low, high in _ordered_pairs(limited, attribute):
+            if comparable(low, high):
+                yield judged(problems(low, high), low.exchange, high.exchange)
+
+
 def _different_scores(low: Answer, high: Answer) -> list[str]:
     """Users both results hold whose scores disagree."""
     theirs = low.scores()
@@ -110,22 +130,11 @@ def threshold_problems(low: Answer, high: Answer) -> list[str]:
     leaves_open="Whether matches scoring exactly t2 are kept.",
 )
 def threshold_filter(evidence: Evidence) -> Iterator[Finding]:
-    for answers in answers_by_query(evidence):
-        limited = [
-            a
-            for a in answers
-            if a.request.max_users is not None and a.request.threshold is not None
-        ]
-        for low, high in _ordered_pairs(limited, "threshold"):
-            limit = low.request.max_users or 0
-            if low.request.max_users != high.request.max_users or len(low.matches) >= limit:
-                continue
-            problems = threshold_problems(low, high)
-            yield (
-                violated("; ".join(problems), low.exchange, high.exchange)
-                if problems
-                else passed(low.exchange, high.exchange)
-            )
+    def comparable(low: Answer, high: Answer) -> bool:
+        limit = low.request.max_users or 0
+        return low.request.max_users == high.request.max_users and len(low.matches) < limit
+
+    return _pair_findings(evidence, "threshold", comparable, threshold_problems)
 
 
 def _above(matches: list[Match], boundary: float) -> set[str]:
@@ -170,21 +179,10 @@ def prefix_problems(small: Answer, large: Answer) -> list[str]:
     leaves_open="Which of several users tied at the cut-off score are returned.",
 )
 def max_users_prefix(evidence: Evidence) -> Iterator[Finding]:
-    for answers in answers_by_query(evidence):
-        limited = [
-            a
-            for a in answers
-            if a.request.max_users is not None and a.request.threshold is not None
-        ]
-        for small, large in _ordered_pairs(limited, "max_users"):
-            if small.request.threshold != large.request.threshold:
-                continue
-            problems = prefix_problems(small, large)
-            yield (
-                violated("; ".join(problems), small.exchange, large.exchange)
-                if problems
-                else passed(small.exchange, large.exchange)
-            )
+    def comparable(small: Answer, large: Answer) -> bool:
+        return small.request.threshold == large.request.threshold
+
+    return _pair_findings(evidence, "max_users", comparable, prefix_problems)
 
 
 def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
@@ -224,8 +222,7 @@ def deterministic(evidence: Evidence) -> Iterator[Finding]:
             groups[(evidence.epoch(exchange), request.key())].append(exchange)
     for first, *others in groups.values():
         for again in others:
-            problems = _answer_problems(first, again)
-            yield violated("; ".join(problems), first, again) if problems else passed(first, again)
+            yield judged(_answer_problems(first, again), first, again)
 
 
 @search_rule(

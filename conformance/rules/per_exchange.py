@@ -8,9 +8,9 @@ request/response pair a user hands us, without a second copy of any check.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from conformance.rules.base import Finding, Level, rule
+from conformance.rules.base import Finding, passed, rule, violated
 
 if TYPE_CHECKING:
     from conformance.evidence import CollectionView, Evidence
@@ -22,16 +22,11 @@ ExchangeCheck = Callable[["Exchange", "CollectionView | None"], "Finding | None"
 SINGLE: dict[str, ExchangeCheck] = {}
 
 
-def search_rule(
-    id: str,
-    statement: str,
-    *,
-    source: str,
-    family: str,
-    level: Level = Level.MUST,
-    leaves_open: str = "",
-) -> Callable[[ExchangeCheck], ExchangeCheck]:
-    """Register `check` as a catalog rule over `Evidence.searches()` and as a single check."""
+def search_rule(id: str, statement: str, **meta: Any) -> Callable[[ExchangeCheck], ExchangeCheck]:
+    """Register `check` as a catalog rule over `Evidence.searches()` and as a single check.
+
+    `meta` is what `conformance.rules.base.rule` takes (source, family, level, leaves_open).
+    """
 
     def register(check: ExchangeCheck) -> ExchangeCheck:
         def over_run(evidence: Evidence) -> Iterator[Finding]:
@@ -40,10 +35,13 @@ def search_rule(
                 if finding is not None:
                     yield finding
 
-        rule(id, statement, source=source, family=family, level=level, leaves_open=leaves_open)(
-            over_run
-        )
+        rule(id, statement, **meta)(over_run)
         SINGLE[id] = check
         return check
 
     return register
+
+
+def judged(problems: list[str], *exchanges: Exchange) -> Finding:
+    """One finding for an instance: a violation listing every problem, or a pass."""
+    return violated("; ".join(problems), *exchanges) if problems else passed(*exchanges)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import search_rule
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import (
     body_of,
     describe_violations,
@@ -49,9 +49,8 @@ def json_body(exchange: Exchange, view: CollectionView | None) -> Finding:
 )
 def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
     kind = media_type(exchange)
-    if kind in JSON_MEDIA_TYPES:
-        return passed(exchange)
-    return violated(f"Content-Type {kind!r} is not a JSON media type", exchange)
+    wrong = kind not in JSON_MEDIA_TYPES
+    return judged([f"Content-Type {kind!r} is not a JSON media type"] if wrong else [], exchange)
 
 
 @search_rule(
@@ -63,9 +62,8 @@ def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
 )
 def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Finding:
     kind = media_type(exchange)
-    if kind == AWS_JSON_1_1:
-        return passed(exchange)
-    return violated(f"Content-Type {kind!r} is not {AWS_JSON_1_1!r}", exchange)
+    wrong = kind != AWS_JSON_1_1
+    return judged([f"Content-Type {kind!r} is not {AWS_JSON_1_1!r}"] if wrong else [], exchange)
 
 
 @search_rule(
@@ -76,9 +74,8 @@ def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Findi
 )
 def request_id(exchange: Exchange, view: CollectionView | None) -> Finding:
     value = header(exchange, "x-amzn-requestid")
-    if value and value.strip():
-        return passed(exchange)
-    return violated(f"x-amzn-RequestId header is {value!r}", exchange)
+    missing = not (value and value.strip())
+    return judged([f"x-amzn-RequestId header is {value!r}"] if missing else [], exchange)
 
 
 @search_rule(
@@ -93,6 +90,4 @@ def schema(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     if not exchange.ok or body is None:
         return None  # error bodies: errors.body; non-objects: response.json-body
     problems = safe_response_violations(body)
-    if not problems:
-        return passed(exchange)
-    return violated(describe_violations(problems), exchange)
+    return judged([describe_violations(problems)] if problems else [], exchange)

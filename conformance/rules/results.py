@@ -8,7 +8,7 @@ from itertools import pairwise
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, violated
-from conformance.rules.per_exchange import search_rule
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import (
     MAX_USERS_CAP,
     SIMILARITY_TOLERANCE,
@@ -20,10 +20,6 @@ from conformance.rules.requests import (
 )
 
 FAMILY = "results"
-
-
-def _judge(exchange: Exchange, problems: list[str]) -> Finding:
-    return violated("; ".join(problems), exchange) if problems else passed(exchange)
 
 
 def _answered(exchange: Exchange) -> bool:
@@ -46,7 +42,7 @@ def order(exchange: Exchange, view: CollectionView | None) -> Finding | None:
         for (j, prev), (i, s) in pairwise(scores)
         if s > prev
     ]
-    return _judge(exchange, problems)
+    return judged(problems, exchange)
 
 
 @search_rule(
@@ -68,7 +64,7 @@ def threshold(exchange: Exchange, view: CollectionView | None) -> Finding | None
         for i, s in similarities_of(body_of(exchange))
         if s < floor
     ]
-    return _judge(exchange, problems)
+    return judged(problems, exchange)
 
 
 @search_rule(
@@ -85,7 +81,7 @@ def similarity_range(exchange: Exchange, view: CollectionView | None) -> Finding
         for i, s in similarities_of(body_of(exchange))
         if not 0 <= s <= 100
     ]
-    return _judge(exchange, problems)
+    return judged(problems, exchange)
 
 
 @search_rule(
@@ -123,7 +119,7 @@ def unique(exchange: Exchange, view: CollectionView | None) -> Finding | None:
         for user, n in counts.items()
         if n > 1
     ]
-    return _judge(exchange, problems)
+    return judged(problems, exchange)
 
 
 @search_rule(
