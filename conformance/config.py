@@ -40,6 +40,9 @@ class RunConfig:
     """Faults injected into the embedded reference (for proving rules fire)."""
     stateful: bool = True
     """Run the stateful phase where the run owns a collection (never in read-only mode)."""
+    examples_dir: Path | None = Path(".conformance/examples")
+    """Hypothesis example database: failing property examples are saved here and replayed first
+    by the next run. None keeps nothing."""
 
     @property
     def uses_reference(self) -> bool:

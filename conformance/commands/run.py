@@ -1,0 +1,146 @@
+"""`searchusers-conformance run`: the gate. Exit 0 conforms, 1 violations, 2 not verified.
+
+Without a target option it runs against the embedded reference. Numbers are parsed here rather
+than by argparse so that a bad value, like any other bad input, costs one line on stderr and
+exit 2 instead of a usage dump.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from conformance import engine, reports
+from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION, RunConfig
+from conformance.errors import UsageError
+from conformance.targets import check
+
+N = TypeVar("N", int, float)
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "run",
+        help="run the SearchUsers conformance gate (default: against the embedded reference)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = parser.add_argument_group("target (default: the embedded reference)")
+    where.add_argument("--endpoint-url", metavar="URL", help="any AWS JSON 1.1 endpoint")
+    where.add_argument(
+        "--aws", action="store_true", help="AWS itself, with boto3's usual credential chain"
+    )
+    where.add_argument("--region", default=DEFAULT_REGION, help=f"default {DEFAULT_REGION}")
+    where.add_argument("--profile", help="AWS profile for credentials")
+    where.add_argument("--collection-id", metavar="ID", help="existing collection to judge")
+    where.add_argument(
+        "--read-only",
+        action="store_true",
+        help="with --collection-id: send only SearchUsers, ListUsers, ListFaces, DescribeCollection",
+    )
+    where.add_argument(
+        "--faces", metavar="DIR", help="seed from photos: one sub-folder of images per person"
+    )
+    where.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="inject a fault into the embedded reference (repeatable; see `serve --list-faults`)",
+    )
+    judging = parser.add_argument_group("judging")
+    judging.add_argument("--strict", action="store_true", help="SHOULD rules fail the gate too")
+    judging.add_argument(
+        "--strict-schema", action="store_true", help="unknown response members are violations"
+    )
+    spending = parser.add_argument_group("generation and spending")
+    spending.add_argument("--seed", metavar="N", help="hypothesis seed (default: per target)")
+    spending.add_argument("--max-examples", metavar="N", help="property examples (default 25)")
+    spending.add_argument(
+        "--max-requests",
+        metavar="N",
+        help=f"hard request budget (default {DEFAULT_MAX_REQUESTS}; 0 = unlimited)",
+    )
+    spending.add_argument("--rps", metavar="R", help="cap the request rate (requests/second)")
+    parser.add_argument(
+        "--report-dir", metavar="DIR", help="write junit.xml, report.json, report.md"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def _number(raw: str | None, option: str, kind: Callable[[str], N], default: N) -> N:
+    if raw is None:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise UsageError(f"{option} expects a number, not {raw!r}") from None
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    budget = _number(args.max_requests, "--max-requests", int, DEFAULT_MAX_REQUESTS)
+    if budget < 0:
+        raise UsageError("--max-requests must not be negative (0 means unlimited)")
+    seed = _number(args.seed, "--seed", int, -1)
+    if args.seed is not None and seed < 0:
+        raise UsageError("--seed must not be negative")
+    rps = _number(args.rps, "--rps", float, 0.0)
+    if args.rps is not None and not rps > 0:
+        raise UsageError("--rps must be positive")
+    config = RunConfig(
+        endpoint_url=args.endpoint_url,
+        aws=args.aws,
+        region=args.region,
+        profile=args.profile,
+        collection_id=args.collection_id,
+        read_only=args.read_only,
+        faces_dir=Path(args.faces) if args.faces else None,
+        strict=args.strict,
+        strict_schema=args.strict_schema,
+        seed=seed if args.seed is not None else None,
+        max_examples=_number(args.max_examples, "--max-examples", int, RunConfig.max_examples),
+        max_requests=budget or None,
+        rps=rps if args.rps is not None else None,
+        report_dir=Path(args.report_dir) if args.report_dir else None,
+        faults=tuple(args.fault),
+    )
+    if config.faults and not config.uses_reference:
+        raise UsageError("--fault only applies to the embedded reference")
+    check(config)
+    return config
+
+
+def check_report_dir(path: Path) -> None:
+    """Fail before spending a single request, not after the whole run."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create report folder {path}: {exc.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"report folder {path} is not writable")
+
+
+def warn(message: str) -> None:
+    print(f"searchusers-conformance: warning: {reports.redact(message)}", file=sys.stderr)
+
+
+def handle(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if config.report_dir is not None:
+        check_report_dir(config.report_dir)
+    plan = engine.plan(config)
+    reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
+    print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
+    for note in plan.notes:
+        warn(note)
+    with reports.ProgressDisplay(total=plan.total) as progress:
+        result = engine.run(config, progress=progress, notice=warn)
+    reports.print_summary(result)
+    if config.report_dir is not None:
+        for path in reports.write_reports(result, config.report_dir):
+            print(f"wrote {path}", file=sys.stderr)
+    return result.exit_code

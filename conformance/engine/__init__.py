@@ -1,0 +1,185 @@
+"""The conformance engine: decide what to send so every rule has something to judge.
+
+Data flows one way: target setup -> discovery -> phases (boundary, negative, property,
+metamorphic, protocol, then the stateful hook) -> every exchange -> `rules.judge` -> RunResult.
+The engine never judges: the verdicts come from the exchanges alone, as they would from a
+cassette.
+
+Whatever stops a run early (the budget, Ctrl-C, SIGTERM) still yields a judged, partial result
+marked "not verified", after the target has deleted what it created. Problems that make a
+verdict meaningless from the start (bad options, an unknown collection, an unreachable target)
+are raised as `ConformanceError`s: one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from conformance.config import RunConfig
+from conformance.engine.context import Context
+from conformance.engine.discovery import Discovery, discover
+from conformance.engine.interrupts import sigterm_as_interrupt
+from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
+from conformance.engine.plan import Plan, make_plan
+from conformance.errors import BudgetExhausted, ConformanceError
+from conformance.evidence import Evidence
+from conformance.exchange import Exchange
+from conformance.results import RunResult
+from conformance.rules import judge
+from conformance.targets import build
+from conformance.targets.base import Session, Target
+from conformance.transport import TransportStats
+
+MOSTLY = 0.5
+"""A run whose exchanges were more than this share throttled or 5xx proves nothing."""
+
+Progress = Callable[[Exchange], None]
+Announce = Callable[[Plan], None]
+Notice = Callable[[str], None]
+
+
+def plan(config: RunConfig) -> Plan:
+    """The plan `run` would announce, without sending anything."""
+    target = build(config)
+    return make_plan(config, target, stateful_bound=_stateful_bound(config))
+
+
+def run(
+    config: RunConfig,
+    *,
+    progress: Progress | None = None,
+    announce: Announce | None = None,
+    notice: Notice | None = None,
+) -> RunResult:
+    target = build(config)
+    the_plan = make_plan(config, target, stateful_bound=_stateful_bound(config))
+    if announce is not None:
+        announce(the_plan)
+    say = notice or (lambda message: None)
+    exchanges: list[Exchange] = []
+    stats = TransportStats()
+    reason: str | None = None
+    notes = list(the_plan.notes)
+    started = time.perf_counter()
+    with sigterm_as_interrupt():
+        try:
+            with target.open(say) as session:
+                session.client.on_exchange(exchanges.append)
+                if progress is not None:
+                    session.client.on_exchange(progress)
+                stats = session.client.stats
+                try:
+                    notes += _exercise(config, session, the_plan)
+                except BudgetExhausted as exc:
+                    reason = f"{exc}; rules it left unexercised are not verified"
+        except KeyboardInterrupt:
+            reason = "interrupted before the run completed"
+    verdicts = judge(Evidence(exchanges))
+    reason = reason or _unhealthy(exchanges)
+    return RunResult(
+        target=target.description,
+        verdicts=verdicts,
+        exchanges=exchanges,
+        stats=stats,
+        strict=config.strict,
+        duration_s=time.perf_counter() - started,
+        unverified_reason=reason,
+        settings=_settings(config, the_plan, notes),
+    )
+
+
+def _exercise(config: RunConfig, session: Session, the_plan: Plan) -> list[str]:
+    """Set the collection up, read it, and run every phase; returns notes for the summary."""
+    collection = session.setup()
+    found = discover(session.client, collection)
+    _require_content(found, session)
+    ctx = Context(config, session, found, the_plan.seed)
+    ctx.send_all(boundary.requests(ctx))
+    ctx.send_all(negative.requests(ctx))
+    outcome = properties.run(ctx, the_plan.property_examples)
+    ctx.send_all(metamorphic.requests(ctx))
+    # last: evidence treats an unknown operation as possibly mutating, so nothing sent after
+    # it could be compared with the discovery listings
+    ctx.send_all(protocol.requests(ctx))
+    stateful = _stateful_module(config)
+    if stateful is not None and session.writable:
+        stateful.run(ctx)
+    notes = list(outcome.notes)
+    if outcome.falsified:
+        notes.append(f"property phase falsified (shrunk): {outcome.falsified}")
+    if ctx.skipped:
+        notes.append(f"read-only: skipped {len(ctx.skipped)} probe(s) ({', '.join(ctx.skipped)})")
+    return notes
+
+
+def _require_content(found: Discovery, session: Session) -> None:
+    """A collection without users or faces leaves nearly every rule with nothing to judge."""
+    if found.searchable_users() and found.faces:
+        return
+    what = (
+        "no users" if not found.users else "no faces" if not found.faces else "no user with a face"
+    )
+    if session.writable:
+        raise ConformanceError(
+            f"after seeding, ListUsers/ListFaces show {what} in {found.collection_id}: "
+            "nothing to verify"
+        )
+    raise ConformanceError(f"collection {found.collection_id!r} has {what}: nothing to verify")
+
+
+def _unhealthy(exchanges: list[Exchange]) -> str | None:
+    if not exchanges:
+        return "no request was answered"
+    bad = sum(1 for e in exchanges if e.throttled or e.server_error)
+    if bad > MOSTLY * len(exchanges):
+        return (
+            f"the target answered {bad} of {len(exchanges)} requests with throttling or server "
+            "errors: nothing it said can be trusted"
+        )
+    return None
+
+
+def _stateful_module(config: RunConfig) -> ModuleType | None:
+    """The stateful phase (issue 8) plugs in as `conformance.engine.stateful`: `bound(config)`
+    and `run(ctx)`. Until it exists, runs simply have no stateful phase."""
+    if not config.stateful or config.read_only:
+        return None
+    try:
+        return importlib.import_module("conformance.engine.stateful")
+    except ModuleNotFoundError as exc:
+        if exc.name != "conformance.engine.stateful":
+            raise
+        return None
+
+
+def _stateful_bound(config: RunConfig) -> int:
+    module = _stateful_module(config)
+    return int(module.bound(config)) if module is not None else 0
+
+
+def _settings(config: RunConfig, the_plan: Plan, notes: list[str]) -> dict[str, Any]:
+    """JSON-ready settings for reports and reproductions (never a credential)."""
+    return {
+        "endpoint_url": config.endpoint_url,
+        "aws": config.aws,
+        "region": config.region,
+        "collection_id": config.collection_id,
+        "read_only": config.read_only,
+        "seed": the_plan.seed,
+        "max_examples": config.max_examples,
+        "property_examples": the_plan.property_examples,
+        "max_requests": config.max_requests,
+        "rps": config.rps,
+        "strict": config.strict,
+        "strict_schema": config.strict_schema,
+        "faults": list(config.faults),
+        "planned_requests": the_plan.total,
+        "notes": notes,
+    }
+
+
+__all__ = ["Plan", "Target", "plan", "run"]

@@ -1,0 +1,115 @@
+"""Reading the collection under test the way the rules will: through the public API only.
+
+Rules derive the collection's content from these very exchanges (see `conformance.evidence`),
+so discovery sends exactly what they need: DescribeCollection, every page of ListUsers and
+ListFaces, and DescribeCollection of two collections that certainly do not exist (a short name
+and one of the maximum 255 characters), which lets the rules tell "unknown collection" answers
+from "invalid id" ones. The engine only uses the result to choose what to ask.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from conformance.config import COLLECTION_PREFIX
+from conformance.exchange import Exchange
+from conformance.targets.base import Client, iter_pages
+
+MISSING_PREFIX = COLLECTION_PREFIX + "missing-"
+MAX_COLLECTION_ID = 255
+MAX_PAGES = 5
+"""Per listing: 2,500 users and 20,480 faces. Beyond that the listing stays incomplete and the
+rules that need a complete one are not verified, rather than the budget going to listings."""
+LIST_USERS_PAGE = 500
+LIST_FACES_PAGE = 4096
+
+
+def missing_collection_ids() -> tuple[str, str]:
+    """Two fresh names no one has created: a short one, and one of the maximum length."""
+    token = uuid.uuid4().hex
+    short = MISSING_PREFIX + token[:12]
+    filler = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.-" * 4
+    long = (MISSING_PREFIX + token + "." + filler)[:MAX_COLLECTION_ID]
+    return short, long
+
+
+@dataclass
+class Discovery:
+    collection_id: str
+    users: dict[str, str | None] = field(default_factory=dict)
+    faces: dict[str, str | None] = field(default_factory=dict)
+    """FaceId -> owning UserId (None: associated with nobody)."""
+    users_complete: bool = False
+    faces_complete: bool = False
+    missing: tuple[str, ...] = ()
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def faces_of(self) -> dict[str, list[str]]:
+        owned: dict[str, list[str]] = {}
+        for face, user in sorted(self.faces.items()):
+            if user is not None:
+                owned.setdefault(user, []).append(face)
+        return owned
+
+    def searchable_users(self) -> list[str]:
+        """Users with at least one face, most faces first (then by id, for reproducibility)."""
+        owned = self.faces_of()
+        return sorted(owned, key=lambda user: (-len(owned[user]), user))
+
+    def associated_faces(self) -> list[str]:
+        return sorted(face for face, user in self.faces.items() if user is not None)
+
+    def unassociated_faces(self) -> list[str]:
+        return sorted(face for face, user in self.faces.items() if user is None)
+
+
+def discover(client: Client, collection_id: str) -> Discovery:
+    found = Discovery(collection_id)
+    found.exchanges.append(
+        client.call("DescribeCollection", {"CollectionId": collection_id}, label="discovery")
+    )
+    found.users_complete = _list(
+        client, found, "ListUsers", {"MaxResults": LIST_USERS_PAGE}, "Users", "UserId", "UserStatus"
+    )
+    found.faces_complete = _list(
+        client, found, "ListFaces", {"MaxResults": LIST_FACES_PAGE}, "Faces", "FaceId", "UserId"
+    )
+    found.missing = missing_collection_ids()
+    for missing in found.missing:
+        found.exchanges.append(
+            client.call("DescribeCollection", {"CollectionId": missing}, label="discovery")
+        )
+    return found
+
+
+def _list(
+    client: Client,
+    found: Discovery,
+    operation: str,
+    params: dict[str, int],
+    member: str,
+    id_field: str,
+    value_field: str,
+) -> bool:
+    """Read a listing into `found`; True when its last page was reached."""
+    target = found.users if operation == "ListUsers" else found.faces
+    complete = False
+    pages = iter_pages(
+        client,
+        operation,
+        {"CollectionId": found.collection_id, **params},
+        label="discovery",
+        max_pages=MAX_PAGES,
+    )
+    for exchange in pages:
+        found.exchanges.append(exchange)
+        body = exchange.json if exchange.ok and isinstance(exchange.json, dict) else None
+        if body is None:
+            return False
+        for item in body.get(member) or []:
+            if isinstance(item, dict) and isinstance(item.get(id_field), str):
+                value = item.get(value_field)
+                target[item[id_field]] = value if isinstance(value, str) and value else None
+        complete = not body.get("NextToken")
+    return complete

@@ -1,0 +1,78 @@
+"""What a run will send, announced before it sends anything (the user pays per request).
+
+Every number is an upper bound derived from the same constants the phases use. When the bound
+exceeds `--max-requests`, the property phase (the only elastic one) shrinks to fit and the plan
+says so; if even that is not enough, the run still starts and stops when the budget is spent,
+judging what it has (rules it never reached are "not verified", exit 2).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from conformance.config import RunConfig
+from conformance.engine import discovery
+from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
+from conformance.targets.base import READ_ONLY_OPERATIONS, Target
+
+RAW = "<raw>"
+"""How the transport counts a request without X-Amz-Target."""
+
+
+@dataclass
+class Plan:
+    target: str
+    operations: dict[str, int]
+    budget: int | None
+    seed: int
+    property_examples: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.operations.values())
+
+
+def default_seed(target: Target) -> int:
+    """Stable per target, so two runs against one target send the same requests."""
+    return zlib.crc32(target.description.encode())
+
+
+def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> Plan:
+    seed = config.seed if config.seed is not None else default_seed(target)
+    fixed: Counter[str] = Counter(target.setup_plan())
+    fixed["DescribeCollection"] += 1 + 2  # the collection, then two missing ones
+    fixed["ListUsers"] += discovery.MAX_PAGES
+    fixed["ListFaces"] += discovery.MAX_PAGES
+    fixed["SearchUsers"] += boundary.BOUND + negative.BOUND + metamorphic.BOUND
+    for probe in protocol.probes("collection", "user"):
+        operation = probe.operation
+        if not config.read_only or operation in READ_ONLY_OPERATIONS:
+            fixed[operation or RAW] += 1
+    if stateful_bound:
+        fixed["(stateful phase)"] += stateful_bound
+    examples = config.max_examples
+    notes: list[str] = []
+    budget = config.max_requests
+    spare = None if budget is None else budget - sum(fixed.values())
+    if spare is not None and properties.bound(examples) > spare:
+        fitted = max(0, spare // 2)
+        notes.append(
+            f"--max-requests {budget}: property examples reduced from {examples} to {fitted}"
+        )
+        examples = fitted
+        if spare < 0:
+            notes.append(
+                f"the fixed phases alone need up to {sum(fixed.values())} requests: the run "
+                "stops when the budget is spent and its verdict is 'not verified'"
+            )
+    operations = dict(fixed)
+    operations["SearchUsers"] += properties.bound(examples)
+    return Plan(target.description, _positive(operations), budget, seed, examples, notes)
+
+
+def _positive(counts: Mapping[str, int]) -> dict[str, int]:
+    return {operation: count for operation, count in counts.items() if count > 0}

@@ -1,0 +1,192 @@
+"""What every target offers the engine, whatever sits behind it.
+
+The engine must not care whether it talks to the embedded reference, AWS, an emulator or a
+cassette: it asks a `Target` for a `Session`, talks through the session's `Client` (anything with
+the Transport's `call`/`call_raw` shape that returns `Exchange`s), and leaves creating, seeding
+and deleting the collection under test to the session. Keeping that split here is what lets a
+cassette target (which sends nothing) slot in without touching the phases.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from types import FrameType
+from typing import Any, Protocol
+
+from conformance.errors import UsageError
+from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target
+from conformance.transport import JSON_CONTENT_TYPE, ExchangeListener, TransportStats
+
+Notice = Callable[[str], None]
+"""Where a target reports things the user must know that are not verdicts (e.g. a leftover)."""
+
+
+class Client(Protocol):
+    """The part of `conformance.transport.Transport` the engine relies on."""
+
+    @property
+    def stats(self) -> TransportStats: ...
+
+    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange: ...
+
+    def call_raw(
+        self,
+        body: bytes,
+        *,
+        target: str | None = ...,
+        content_type: str | None = ...,
+        label: str = "",
+    ) -> Exchange: ...
+
+    def on_exchange(self, listener: ExchangeListener) -> None: ...
+
+    def remaining(self) -> int | None: ...
+
+
+class Session(abc.ABC):
+    """One run's hold on a target: a client, and the collection under test once `setup` ran.
+
+    `writable` says whether the engine may send mutating requests of its own (the stateful
+    phase): only when the session created the collection itself. `allows` tells phases which
+    operations they may send at all, so a read-only session can skip probes instead of failing.
+    """
+
+    description: str
+    writable: bool
+
+    @property
+    @abc.abstractmethod
+    def client(self) -> Client: ...
+
+    @abc.abstractmethod
+    def setup(self) -> str:
+        """Make the collection under test ready (create and seed, or verify) and return its id."""
+
+    def allows(self, operation: str | None) -> bool:
+        return True
+
+    def reserved_requests(self) -> Mapping[str, int]:
+        """Requests the session keeps back from the budget for its own teardown."""
+        return {}
+
+
+class Target(abc.ABC):
+    """A place to run the gate against; `open()` yields a session and always cleans up."""
+
+    description: str
+
+    @abc.abstractmethod
+    def open(self, notice: Notice) -> AbstractContextManager[Session]:
+        """Connect (no request sent yet); on exit delete whatever the session created."""
+
+    @abc.abstractmethod
+    def setup_plan(self) -> Mapping[str, int]:
+        """Upper bound of the requests `Session.setup` and teardown send, per operation."""
+
+
+READ_ONLY_OPERATIONS = frozenset({"SearchUsers", "ListUsers", "ListFaces", "DescribeCollection"})
+"""All a `--read-only` run may send: it must never change, or even probe, anything else."""
+
+
+class ReadOnlyClient:
+    """Wraps a client and refuses, before anything is sent, any operation not in `allowed`.
+
+    Enforced here rather than trusted to the phases, so a future phase cannot break the
+    promise `--read-only` makes about a production collection.
+    """
+
+    def __init__(self, inner: Client, allowed: frozenset[str] = READ_ONLY_OPERATIONS) -> None:
+        self._inner = inner
+        self.allowed = allowed
+
+    @property
+    def stats(self) -> TransportStats:
+        return self._inner.stats
+
+    def permits(self, operation: str | None) -> bool:
+        return operation in self.allowed
+
+    def _require(self, operation: str | None) -> None:
+        if not self.permits(operation):
+            raise UsageError(
+                f"read-only run refused to send {operation or 'a request without X-Amz-Target'}"
+            )
+
+    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange:
+        self._require(operation)
+        return self._inner.call(operation, params, label=label)
+
+    def call_raw(
+        self,
+        body: bytes,
+        *,
+        target: str | None = TARGET_PREFIX + "SearchUsers",
+        content_type: str | None = JSON_CONTENT_TYPE,
+        label: str = "",
+    ) -> Exchange:
+        self._require(operation_from_target(target))
+        return self._inner.call_raw(body, target=target, content_type=content_type, label=label)
+
+    def on_exchange(self, listener: ExchangeListener) -> None:
+        self._inner.on_exchange(listener)
+
+    def remaining(self) -> int | None:
+        return self._inner.remaining()
+
+
+def iter_pages(
+    client: Client,
+    operation: str,
+    params: Mapping[str, Any],
+    *,
+    label: str,
+    max_pages: int | None = None,
+) -> Iterator[Exchange]:
+    """Follow NextToken through a listing, yielding each page's exchange; stops on an error."""
+    token: str | None = None
+    pages = 0
+    while max_pages is None or pages < max_pages:
+        request = dict(params)
+        if token:
+            request["NextToken"] = token
+        exchange = client.call(operation, request, label=label)
+        pages += 1
+        yield exchange
+        body = exchange.json
+        if not exchange.ok or not isinstance(body, dict):
+            return
+        next_token = body.get("NextToken")
+        if not isinstance(next_token, str) or not next_token:
+            return
+        token = next_token
+
+
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Defer Ctrl-C and SIGTERM until the block ends: a teardown must not be cut in half.
+
+    A second interrupt during a DeleteCollection would otherwise leave the very collection the
+    teardown exists to remove. Signals can only be handled in the main thread; elsewhere (a
+    pytest-xdist worker thread, say) the block simply runs unshielded.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def defer(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, defer) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise KeyboardInterrupt

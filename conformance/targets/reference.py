@@ -1,0 +1,46 @@
+"""The default target: the reference service, in-process on an ephemeral loopback port.
+
+It is reached over real HTTP through the same Transport as any endpoint (signing, budget,
+exchanges and all), so the default gate exercises exactly the code path a live run does; only
+the server's lifetime is ours. Seeding and teardown are the endpoint target's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from conformance.config import RunConfig
+from conformance.errors import UsageError
+from conformance.targets.base import Notice, Session
+from conformance.targets.endpoint import EndpointTarget
+from conformance.transport import LOOPBACK_CREDENTIALS
+
+DESCRIPTION = "embedded reference"
+
+
+class ReferenceTarget(EndpointTarget):
+    def __init__(self, config: RunConfig) -> None:
+        super().__init__(
+            config,
+            endpoint_url="http://127.0.0.1:0",
+            credentials=LOOPBACK_CREDENTIALS,
+            description=DESCRIPTION,
+        )
+
+    def open(self, notice: Notice) -> AbstractContextManager[Session]:
+        return self._serve(notice)
+
+    @contextmanager
+    def _serve(self, notice: Notice) -> Iterator[Session]:
+        from conformance.reference import faults
+        from conformance.reference.protocol import ReferenceServer
+
+        try:
+            server = ReferenceServer(port=0, faults=self.config.faults, quiet=True)
+        except faults.UnknownFaultError as exc:
+            raise UsageError(str(exc.args[0])) from None
+        with server:
+            self.url = server.url
+            with self._open(notice) as session:
+                yield session
