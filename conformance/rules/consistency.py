@@ -12,12 +12,9 @@ from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level
 from conformance.rules.per_exchange import judged, search_rule
-from conformance.rules.requests import Match, body_of, matches_of, user_ids_of
+from conformance.rules.requests import TRANSITIONAL, Match, body_of, matches_of, user_ids_of
 
 FAMILY = "consistency"
-
-#: Statuses a user may leave without any request from us (associations finish on their own).
-TRANSITIONAL = frozenset({"UPDATING", "CREATING"})
 
 
 def _each_user(

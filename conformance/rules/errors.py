@@ -114,7 +114,7 @@ def expected_statuses(kind: str | None) -> tuple[str, range | tuple[int, ...]]:
     "errors.status",
     "An error's HTTP status matches its type: 400 for the documented client errors, 4xx for "
     "other client errors, 500 for InternalServerError, 400 or 5xx for ThrottlingException.",
-    source="model: error shapes' httpStatusCode; doc: AWS Common Errors",
+    source="doc: SearchUsers API reference (HTTP status per error); AWS Common Errors",
     family=FAMILY,
 )
 def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:

@@ -18,6 +18,7 @@ from conformance.rules.base import Finding, passed, rule, violated
 from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import (
     SIMILARITY_TOLERANCE,
+    TRANSITIONAL,
     Match,
     SearchRequest,
     body_of,
@@ -43,13 +44,23 @@ class Answer:
         return {m.user_id: m.similarity for m in self.matches}
 
 
+def unsettled(evidence: Evidence, exchange: Exchange) -> bool:
+    """Whether associations were in progress, so answers may change with no request of ours."""
+    view = evidence.view(exchange)
+    if view is not None and view.users and TRANSITIONAL & set(view.users.values()):
+        return True
+    return any(m.status in TRANSITIONAL for m in matches_of(body_of(exchange)) or [])
+
+
 def answers_by_query(evidence: Evidence) -> Iterator[list[Answer]]:
-    """Successful searches grouped by collection, epoch and searched id."""
+    """Successful searches of a settled collection, grouped by collection, epoch and id."""
     groups: dict[tuple[int, str, str, str], list[Answer]] = defaultdict(list)
     for exchange in evidence.searches():
         request = search_request(exchange)
         matches = matches_of(body_of(exchange))
         if not exchange.ok or request is None or not request.well_formed or matches is None:
+            continue
+        if unsettled(evidence, exchange):
             continue
         key = (
             evidence.epoch(exchange),
@@ -212,13 +223,14 @@ def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
     "type, and the same users with the same scores.",
     source="doc: a search reads the collection; nothing changed between the two requests",
     family=FAMILY,
-    leaves_open="The order of users with equal scores; server errors (transient by nature).",
+    leaves_open="The order of users with equal scores; server errors (transient by nature); "
+    "collections with associations in progress (UPDATING users).",
 )
 def deterministic(evidence: Evidence) -> Iterator[Finding]:
     groups: dict[tuple[int, str], list[Exchange]] = defaultdict(list)
     for exchange in evidence.searches():
         request = search_request(exchange)
-        if request is not None and not exchange.server_error:
+        if request is not None and not exchange.server_error and not unsettled(evidence, exchange):
             groups[(evidence.epoch(exchange), request.key())].append(exchange)
     for first, *others in groups.values():
         for again in others:
@@ -250,7 +262,7 @@ def face_finds_owner(exchange: Exchange, view: CollectionView | None) -> Finding
     ):
         return None
     owner = view.faces.get(request.query_id)
-    if owner is None:
+    if owner is None or (view.users or {}).get(owner) in TRANSITIONAL:
         return None
     if any(m.user_id == owner for m in matches):
         return passed(exchange)

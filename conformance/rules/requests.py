@@ -25,6 +25,10 @@ MAX_USERS_CAP = 500
 SIMILARITY_TOLERANCE = 1e-4
 """AWS computes scores in float32; two readings of one score may differ in the last bits."""
 
+#: UserStatus values a user leaves on its own (associations finish asynchronously): while a
+#: user is in one, searches over time may legitimately differ without any request from us.
+TRANSITIONAL = frozenset({"UPDATING", "CREATING"})
+
 #: Members that identify the query; exactly one must be given (DOC).
 QUERY_MEMBERS = ("UserId", "FaceId")
 
@@ -125,9 +129,15 @@ class SearchRequest:
         return self.members.get(self.kind) if self.kind else None
 
     @property
+    def ambiguous(self) -> bool:
+        """A MaxUsers like `5.0`: an integer to JSON Schema, but whether a JSON 1.1 service
+        must accept a float literal for an integer member is undocumented."""
+        return isinstance(self.members.get("MaxUsers"), float)
+
+    @property
     def well_formed(self) -> bool:
         """Schema-valid with exactly one of UserId/FaceId: AWS must process it."""
-        return self.schema_valid and self.kind is not None
+        return self.schema_valid and self.kind is not None and not self.ambiguous
 
     @property
     def collection_id(self) -> Any:

@@ -12,6 +12,7 @@ from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import search_rule
 from conformance.rules.requests import (
+    TRANSITIONAL,
     SearchRequest,
     describe_violations,
     outcome,
@@ -32,7 +33,9 @@ def _invalid(exchange: Exchange) -> SearchRequest | None:
 def _missing_ids(exchange: Exchange) -> SearchRequest | None:
     """The request if it is otherwise valid but names neither UserId nor FaceId."""
     request = search_request(exchange)
-    if request is None or request.constraint_violations or request.ids_given:
+    if request is None or request.constraint_violations or request.ambiguous:
+        return None
+    if request.ids_given:
         return None
     return request
 
@@ -113,8 +116,9 @@ def _known(request: SearchRequest, view: CollectionView) -> bool:
     return (
         view.users is not None
         and with_faces is not None
-        and request.query_id in view.users
         and request.query_id in with_faces
+        and request.query_id in view.users
+        and view.users[request.query_id] not in TRANSITIONAL
     )
 
 
@@ -125,7 +129,8 @@ def _known(request: SearchRequest, view: CollectionView) -> bool:
     "one face, gets a 2xx, boundary values included.",
     source="model: SearchUsersRequest member constraints",
     family=FAMILY,
-    leaves_open="Searching a user that has no face (undocumented).",
+    leaves_open="Searching a user that has no face, or whose associations are still in "
+    "progress (UPDATING); a MaxUsers written as a float (5.0).",
 )
 def accepts_valid(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     request = search_request(exchange)

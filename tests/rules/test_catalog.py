@@ -119,6 +119,8 @@ def test_refusing_an_invalid_request_with_the_aws_error_conforms(
         "SearchUsers", request, status=400, body={"__type": "InvalidParameterException"}
     )
     for verdict in judge(Evidence([refused])):
+        if verdict.rule.family == "stateful":
+            continue  # not this catalog's rules
         assert verdict.status is not Status.FAIL, (verdict.rule.id, verdict.violations)
 
 
@@ -165,4 +167,6 @@ def test_malformed_answers_never_crash_a_rule() -> None:
         )
     )
     for verdict in judge(Evidence(log)):
+        if verdict.rule.family == "stateful":
+            continue  # not this catalog's rules
         assert "crashed" not in verdict.reason, (verdict.rule.id, verdict.reason)

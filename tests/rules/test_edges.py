@@ -163,3 +163,23 @@ def test_search_in_both_ids_is_left_open() -> None:
         "echo.searched-user",
     ):
         assert verdict(rule_id, [both]) == "none"
+
+
+def test_unsettled_collections_are_not_compared() -> None:
+    log = [
+        *discovery(users={"alice": "ACTIVE", "bob": "UPDATING"}),
+        search(matches=[("bob", 90.0, "UPDATING")]),
+        search(matches=[]),
+    ]
+    assert verdict("metamorphic.deterministic", log) == "none"
+
+
+def test_a_float_max_users_is_neither_valid_nor_invalid() -> None:
+    log = [*discovery(), search({"MaxUsers": 5.0}, **error("SerializationException"))]
+    assert verdict("validation.accepts-valid", log) == "none"
+    assert verdict("validation.rejects-invalid", log) == "none"
+
+
+def test_a_known_operation_without_its_header_is_not_unknown() -> None:
+    listed = exchange("ListUsers", {"CollectionId": "people"}, body={"Users": []}, target=None)
+    assert verdict("protocol.unknown-operation", [listed]) == "none"
