@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+AWS_EXAMPLE = """
+REQUEST = {"CollectionId": "MyCollection", "MaxUsers": 2, "UserId": "DemoUser",
+           "UserMatchThreshold": 70}
+RESPONSE = {"FaceModelVersion": "6", "SearchedUser": {"UserId": "DemoUser"},
+            "UserMatches": [{"Similarity": 99.88186645507812,
+                             "User": {"UserId": "demoUser1", "UserStatus": "ACTIVE"}}]}
+"""
+
+
+def test_check_search_users_accepts_aws_published_example(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user=AWS_EXAMPLE
+        + "\ndef test_ok(check_search_users):\n    check_search_users(REQUEST, RESPONSE)\n"
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_check_search_users_lists_violated_rules(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user=AWS_EXAMPLE
+        + """
+def test_broken(check_search_users):
+    broken = dict(RESPONSE, UserMatches=[
+        {"Similarity": 50.0, "User": {"UserId": "a", "UserStatus": "ACTIVE"}},
+        {"Similarity": 90.0, "User": {"UserId": "a", "UserStatus": "ACTIVE"}},
+        {"Similarity": 95.0, "User": {"UserId": "b", "UserStatus": "ACTIVE"}},
+    ])
+    check_search_users(REQUEST, broken)
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "AssertionError: SearchUsers answer violates the contract" in out
+    # several rules at once: order, threshold (50 < 70), max users (3 > 2), a user twice
+    for rule_id in ("results.order", "results.threshold", "results.max-users", "results.unique"):
+        assert f"- {rule_id}: " in out, rule_id
+    assert "plugin.py" not in out  # the failure points at the user's test, not at us
+
+
+def test_rekognition_client_talks_to_the_embedded_reference(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_client="""
+import pytest
+
+def test_round_trip(rekognition_client, searchusers_endpoint):
+    assert searchusers_endpoint.url.startswith("http://127.0.0.1:")
+    rekognition_client.create_collection(CollectionId="mine")
+    assert "mine" in rekognition_client.list_collections()["CollectionIds"]
+    with pytest.raises(rekognition_client.exceptions.ResourceNotFoundException):
+        rekognition_client.search_users(CollectionId="absent", UserId="u")
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_rekognition_client_points_at_a_configured_endpoint(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_client="""
+def test_endpoint(rekognition_client, searchusers_endpoint):
+    assert rekognition_client.meta.endpoint_url == "http://emulator.invalid:4566"
+    assert rekognition_client.meta.region_name == "eu-west-1"
+    assert not searchusers_endpoint.loopback
+"""
+    )
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--su-endpoint-url=http://emulator.invalid:4566",
+        "--su-region=eu-west-1",
+    )
+    result.assert_outcomes(passed=1)
