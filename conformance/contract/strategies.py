@@ -1,0 +1,554 @@
+"""Hypothesis strategies generated from the committed schemas.
+
+hypothesis-jsonschema does not work with current hypothesis, so this is a small compiler for
+exactly the keywords the derived schemas use. Two choices matter:
+
+* Boundaries are drawn on purpose (``st.one_of(st.sampled_from(edges), general)``): a 255-char
+  CollectionId or ``MaxUsers=500`` is where servers break, and uniform sampling almost never
+  reaches them.
+* Pattern strings whose pattern is a single character class (every id in this API) are built
+  from that class's alphabet with the schema's length bounds, not by ``from_regex`` followed by
+  a length filter, which would reject most examples and trip hypothesis' health checks.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+import numpy as np
+from hypothesis import strategies as st
+
+from conformance.contract.derive import NEWLINE_GUARD
+from conformance.contract.schemas import load
+
+Json = Any
+Schema = Mapping[str, Any]
+
+UNBOUNDED_STRING = 64
+"""Longest string drawn for a schema without maxLength; longer adds cost, not coverage."""
+UNBOUNDED_ITEMS = 5
+"""Most items/entries drawn for an array or map in the generic compiler."""
+UNBOUNDED_INTEGER = 2**31 - 1
+DEFAULT_THRESHOLD = 80.0
+"""SearchUsers' documented default UserMatchThreshold."""
+SEARCHABLE_STATUSES = ("ACTIVE", "UPDATING")
+"""A CREATED user has no faces and never matches; CREATING is undocumented (NONE)."""
+FACE_MODEL_VERSIONS = ("6", "7.0")
+ONE_OF_IDS = ("UserId", "FaceId")
+ONE_REQUIRED = "UserId|FaceId.oneRequired"
+"""Documented ("must be provided with either FaceId or UserId") but not a schema constraint."""
+
+BOTOCORE_CHECKED = frozenset({"required", "type", "minLength", "minimum", "additionalProperties"})
+"""Keywords botocore's client-side ParamValidator enforces; it skips maxima and patterns."""
+
+
+def _edges(low: float | None, high: float | None) -> list[float]:
+    return sorted({v for v in (low, high) if v is not None})
+
+
+def resolve(root: Schema, node: Schema) -> Schema:
+    """Follow local ``$ref``s (``#/$defs/Name``), the only kind the derived schemas contain."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/$defs/"):
+            raise ValueError(f"unsupported $ref {ref!r}")
+        node = root["$defs"][ref[len("#/$defs/") :]]
+    return node
+
+
+# -- patterns -------------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+@dataclass(frozen=True)
+class CharClass:
+    """A bracket expression: explicit characters plus Unicode general categories (``\\p{L}``)."""
+
+    chars: str
+    categories: tuple[str, ...]
+
+    def alphabet(self) -> st.SearchStrategy[str]:
+        parts: list[st.SearchStrategy[str]] = []
+        if self.chars:
+            parts.append(st.sampled_from(self.chars))
+        if self.categories:
+            parts.append(st.characters(categories=self.categories))  # type: ignore[arg-type]
+        return st.one_of(parts)
+
+    def __contains__(self, char: object) -> bool:
+        if not isinstance(char, str):
+            return False
+        return char in self.chars or unicodedata.category(char)[0] in self.categories
+
+
+def parse_class(body: str) -> CharClass:
+    """Parse the inside of ``[...]`` (ranges, escapes, ``\\p{X}``); no negation needed here."""
+    chars: list[str] = []
+    categories: list[str] = []
+    atoms: list[str | None] = []  # None marks a category (cannot be a range end)
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            nxt = body[i + 1]
+            if nxt == "p":
+                end = body.index("}", i)
+                categories.append(body[i + 3 : end])
+                atoms.append(None)
+                i = end + 1
+                continue
+            atoms.append(_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        if c == "-" and atoms and atoms[-1] is not None and i + 1 < len(body):
+            start = atoms.pop()
+            assert start is not None
+            stop = body[i + 1]
+            chars.extend(chr(x) for x in range(ord(start), ord(stop) + 1))
+            i += 2
+            continue
+        atoms.append(c)
+        i += 1
+    chars.extend(a for a in atoms if a is not None)
+    return CharClass("".join(dict.fromkeys(chars)), tuple(categories))
+
+
+_SIMPLE = re.compile(
+    r"\^(?:\(\?!(?P<forbid>[^()\\\[\]]+)\))?(?:\(\?:|\()?"
+    r"\[(?P<body>(?:\\.|[^\]\\])+)\](?P<quant>[+*])\)?" + re.escape(NEWLINE_GUARD) + r"\$"
+)
+
+
+@dataclass(frozen=True)
+class SimplePattern:
+    """``^(?!prefix)?[class]+$``: the shape of every id pattern in the model."""
+
+    char_class: CharClass
+    min_size: int
+    forbidden_prefix: str | None
+
+
+def simple_pattern(pattern: str) -> SimplePattern | None:
+    match = _SIMPLE.fullmatch(pattern)
+    if match is None:
+        return None
+    return SimplePattern(
+        parse_class(match["body"]), 1 if match["quant"] == "+" else 0, match["forbid"]
+    )
+
+
+@cache
+def _pattern_checker(pattern: str) -> Callable[[str], bool]:
+    """Whole-pattern test in an engine that understands every model pattern (incl. ``\\p{}``)."""
+    validator = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    return lambda value: bool(validator.is_valid(value))
+
+
+def _python_regex(pattern: str) -> str:
+    return pattern.replace(NEWLINE_GUARD, "")
+
+
+def _length(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.one_of(st.sampled_from(_edges(low, high)), st.integers(low, high))
+
+
+def strings(schema: Schema) -> st.SearchStrategy[str]:
+    """Valid strings for a string schema, reaching both length bounds."""
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    low = int(schema.get("minLength", 0))
+    high = int(schema.get("maxLength", max(low, UNBOUNDED_STRING)))
+    if schema.get("contentEncoding") == "base64":
+        return _base64(low, high)
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return _length(low, high).flatmap(lambda n: st.text(min_size=n, max_size=n))
+    simple = simple_pattern(pattern)
+    if simple is not None:
+        low = max(low, simple.min_size)
+        alphabet = simple.char_class.alphabet()
+        drawn = _length(low, high).flatmap(
+            lambda n: st.text(alphabet=alphabet, min_size=n, max_size=n)
+        )
+        prefix = simple.forbidden_prefix
+        return drawn if prefix is None else drawn.filter(lambda s: not s.startswith(prefix))
+    bounded = st.from_regex(_python_regex(pattern), fullmatch=True)
+    return bounded.filter(lambda s: low <= len(s) <= high)
+
+
+def _base64(low_chars: int, high_chars: int) -> st.SearchStrategy[str]:
+    low = max(0, (low_chars // 4) * 3 - 2) if low_chars else 0
+    high = min(UNBOUNDED_STRING, (high_chars // 4) * 3)
+    return st.binary(min_size=max(low, 1 if low_chars else 0), max_size=max(high, low)).map(
+        lambda raw: base64.b64encode(raw).decode("ascii")
+    )
+
+
+def integers(schema: Schema) -> st.SearchStrategy[int]:
+    low = int(schema.get("minimum", -UNBOUNDED_INTEGER))
+    high = int(schema.get("maximum", UNBOUNDED_INTEGER))
+    return st.one_of(st.sampled_from(_edges(low, high)), st.integers(low, high))
+
+
+def numbers(schema: Schema, *, extra_edges: Iterable[float] = ()) -> st.SearchStrategy[float]:
+    low = schema.get("minimum")
+    high = schema.get("maximum")
+    edges = sorted({*_edges(low, high), *extra_edges})
+    general = st.floats(low, high, allow_nan=False, allow_infinity=False)
+    return st.one_of(st.sampled_from(edges), general) if edges else general
+
+
+def from_schema(schema: Schema, root: Schema | None = None) -> st.SearchStrategy[Json]:
+    """A strategy for instances of ``schema`` (keywords of the derived schemas only).
+
+    Optional members are sometimes present, sometimes absent; arrays and maps are kept short
+    (``UNBOUNDED_ITEMS``) unless the schema bounds them lower.
+    """
+    root = schema if root is None else root
+    node = resolve(root, schema)
+    kind = node.get("type")
+    if kind == "object" and "properties" in node:
+        required = set(node.get("required", ()))
+        members = {k: from_schema(v, root) for k, v in node["properties"].items()}
+        return st.fixed_dictionaries(
+            {k: v for k, v in members.items() if k in required},
+            optional={k: v for k, v in members.items() if k not in required},
+        )
+    if kind == "object":
+        keys = strings(resolve(root, node.get("propertyNames", {"type": "string"})))
+        values = from_schema(node["additionalProperties"], root)
+        low = int(node.get("minProperties", 0))
+        high = min(int(node.get("maxProperties", UNBOUNDED_ITEMS)), max(low, UNBOUNDED_ITEMS))
+        return st.dictionaries(keys, values, min_size=low, max_size=high)
+    if kind == "array":
+        low = int(node.get("minItems", 0))
+        high = min(int(node.get("maxItems", UNBOUNDED_ITEMS)), max(low, UNBOUNDED_ITEMS))
+        return st.lists(from_schema(node["items"], root), min_size=low, max_size=high)
+    if kind == "string":
+        return strings(node)
+    if kind == "integer":
+        return integers(node)
+    if kind == "number":
+        return numbers(node)
+    if kind == "boolean":
+        return st.booleans()
+    raise ValueError(f"unsupported schema: {dict(node)!r}")
+
+
+# -- SearchUsers requests ---------------------------------------------------------------------
+
+
+def _member(root: Schema, name: str) -> Schema:
+    return resolve(root, root["properties"][name])
+
+
+def _with_pool(fresh: st.SearchStrategy[str], pool: Sequence[str] | None) -> st.SearchStrategy[str]:
+    """Mix known ids (so requests hit existing resources) with fresh valid-format ones."""
+    return st.one_of(st.sampled_from(list(pool)), fresh) if pool else fresh
+
+
+def search_users_requests(
+    collection_ids: Sequence[str] | None = None,
+    user_ids: Sequence[str] | None = None,
+    face_ids: Sequence[str] | None = None,
+) -> st.SearchStrategy[dict[str, Json]]:
+    """Valid SearchUsers requests with exactly one of UserId / FaceId.
+
+    Length, threshold and MaxUsers boundaries are drawn deliberately; optional members are
+    sometimes omitted so server defaults (threshold 80, MaxUsers NONE) are exercised too.
+    """
+    root = load("SearchUsers.request")
+    collection = _with_pool(strings(_member(root, "CollectionId")), collection_ids)
+    by_user = st.fixed_dictionaries(
+        {"UserId": _with_pool(strings(_member(root, "UserId")), user_ids)}
+    )
+    by_face = st.fixed_dictionaries(
+        {"FaceId": _with_pool(strings(_member(root, "FaceId")), face_ids)}
+    )
+    optional = st.fixed_dictionaries(
+        {},
+        optional={
+            "UserMatchThreshold": numbers(
+                _member(root, "UserMatchThreshold"), extra_edges=(DEFAULT_THRESHOLD,)
+            ),
+            "MaxUsers": integers(_member(root, "MaxUsers")),
+        },
+    )
+    return st.builds(
+        lambda cid, target, extra: {"CollectionId": cid, **target, **extra},
+        collection,
+        st.one_of(by_user, by_face),
+        optional,
+    )
+
+
+# -- invalid requests -------------------------------------------------------------------------
+
+_WRONG_TYPES: dict[str, tuple[Json, ...]] = {
+    # bools are ints in Python: botocore would accept them as integer/float, so they are used
+    # only where both the schema and botocore reject them.
+    "string": (123, 1.5, True, None, ["x"], {"x": 1}),
+    "integer": ("5", 5.5, None, [1], {"x": 1}),
+    "number": ("80", None, [1.0], {"x": 1}),
+}
+
+
+def _bad_chars(char_class: CharClass) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(" /#\n\t*é"),
+        st.characters(codec="utf-8"),
+    ).filter(lambda c: c not in char_class)
+
+
+def _pattern_breakers(node: Schema) -> st.SearchStrategy[str]:
+    """Strings within the length bounds that fail only the pattern."""
+    low = max(1, int(node.get("minLength", 1)))
+    high = int(node.get("maxLength", UNBOUNDED_STRING))
+    pattern = node["pattern"]
+    simple = simple_pattern(pattern)
+    valid = strings({**node, "maxLength": high - 1, "minLength": max(0, low - 1)})
+
+    @st.composite
+    def one_bad_char(draw: st.DrawFn) -> str:
+        assert simple is not None
+        base = draw(valid)
+        bad = draw(_bad_chars(simple.char_class))
+        at = draw(st.integers(0, len(base)))
+        return base[:at] + bad + base[at:]
+
+    @st.composite
+    def mutated(draw: st.DrawFn) -> str:
+        base = draw(strings(node))
+        how = draw(st.sampled_from(("upper", "newline", "drop", "replace")))
+        at = draw(st.integers(0, max(0, len(base) - 1)))
+        if how == "upper":
+            letters = [i for i, c in enumerate(base) if c.isalpha()]
+            if not letters:
+                return base[:at] + draw(st.sampled_from("ABCDEF")) + base[at + 1 :]
+            i = draw(st.sampled_from(letters))
+            return base[:i] + base[i].swapcase() + base[i + 1 :]
+        if how == "newline":
+            return base + "\n"
+        if how == "drop":
+            return base[:at] + base[at + 1 :]
+        return base[:at] + draw(st.sampled_from("g-Z_ ")) + base[at + 1 :]
+
+    trailing_newline = valid.map(lambda s: s + "\n")
+    general = one_bad_char() if simple is not None else mutated()
+    accepts = _pattern_checker(pattern)
+    return st.one_of(trailing_newline, general).filter(
+        lambda s: low <= len(s) <= high and not accepts(s)
+    )
+
+
+def _violations_for(root: Schema, member: str) -> dict[str, st.SearchStrategy[Json]]:
+    """Per-keyword generators of a value that breaks exactly that keyword of ``member``."""
+    node = _member(root, member)
+    kind = node["type"]
+    found: dict[str, st.SearchStrategy[Json]] = {"type": st.sampled_from(_WRONG_TYPES[kind])}
+    if kind == "string":
+        if node.get("minLength", 0) > 0:
+            # with a `+` pattern the empty string also fails the pattern: still one constraint
+            # violated as far as the documentation goes (the member is too short)
+            short = {**node, "minLength": 0, "maxLength": node["minLength"] - 1}
+            found["minLength"] = strings({k: v for k, v in short.items() if k != "pattern"})
+        if "maxLength" in node:
+            high = node["maxLength"]
+            found["maxLength"] = strings({**node, "minLength": high + 1, "maxLength": high + 16})
+        if "pattern" in node:
+            found["pattern"] = _pattern_breakers(node)
+    else:
+        as_int = kind == "integer"
+        if "minimum" in node:
+            low = node["minimum"]
+            found["minimum"] = (
+                st.integers(low - 1000, low - 1)
+                if as_int
+                else st.floats(low - 1e6, low, allow_nan=False).filter(lambda x: x < low)
+            )
+        if "maximum" in node:
+            high = node["maximum"]
+            found["maximum"] = (
+                st.integers(high + 1, high + 1000)
+                if as_int
+                else st.floats(high, high + 1e6, allow_nan=False).filter(lambda x: x > high)
+            )
+    return found
+
+
+@cache
+def search_users_constraints() -> dict[str, tuple[str, str | None, st.SearchStrategy[Json]]]:
+    """Constraint name -> (keyword, member or None, generator of the offending value)."""
+    root = load("SearchUsers.request")
+    table: dict[str, tuple[str, str | None, st.SearchStrategy[Json]]] = {}
+    for member in root["properties"]:
+        for keyword, values in _violations_for(root, member).items():
+            table[f"{member}.{keyword}"] = (keyword, member, values)
+    for member in root.get("required", ()):
+        table[f"{member}.required"] = ("required", member, st.nothing())
+    unknown = st.sampled_from(("Foo", "userId", "collectionId", "NextToken", "MaxResults"))
+    table["additionalProperties"] = ("additionalProperties", None, unknown)
+    table[ONE_REQUIRED] = (ONE_REQUIRED, None, st.nothing())
+    return table
+
+
+def constraint_names() -> list[str]:
+    return sorted(search_users_constraints())
+
+
+def invalid_search_users_requests(
+    collection_ids: Sequence[str] | None = None,
+    user_ids: Sequence[str] | None = None,
+    face_ids: Sequence[str] | None = None,
+    *,
+    constraints: Iterable[str] | None = None,
+) -> st.SearchStrategy[tuple[dict[str, Json], str]]:
+    """``(request, constraint)`` pairs, each request breaking exactly the named constraint.
+
+    Names are ``<Member>.<keyword>`` (``CollectionId.maxLength``, ``MaxUsers.minimum``,
+    ``UserMatchThreshold.type``, ``FaceId.pattern``, ``CollectionId.required``...),
+    ``additionalProperties`` (requests are closed) and ``UserId|FaceId.oneRequired`` (neither
+    id: documented, but not expressible in the schema). Sending both ids is undocumented
+    (NONE), so it is never generated here.
+    """
+    table = search_users_constraints()
+    chosen = sorted(table) if constraints is None else sorted(set(constraints))
+    unknown = set(chosen) - set(table)
+    if unknown:
+        raise ValueError(f"unknown constraints {sorted(unknown)}; known: {sorted(table)}")
+    valid = search_users_requests(collection_ids, user_ids, face_ids)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[dict[str, Json], str]:
+        name = draw(st.sampled_from(chosen))
+        keyword, member, values = table[name]
+        request = dict(draw(valid))
+        if name == ONE_REQUIRED:
+            for key in ONE_OF_IDS:
+                request.pop(key, None)
+        elif keyword == "required":
+            assert member is not None
+            request.pop(member, None)
+        elif keyword == "additionalProperties":
+            request[draw(values)] = draw(st.sampled_from(("x", 1)))
+        else:
+            assert member is not None
+            if member in ONE_OF_IDS:  # keep exactly one id: both ids is NONE, not invalid
+                for key in ONE_OF_IDS:
+                    request.pop(key, None)
+            request[member] = draw(values)
+        return request, name
+
+    return build()
+
+
+def breaks_schema(constraint: str) -> bool:
+    """Whether the schema alone can see this violation (the one-of rule is contract-only)."""
+    return constraint != ONE_REQUIRED
+
+
+def botocore_rejects(constraint: str) -> bool:
+    """Whether botocore's client-side validation catches this violation too."""
+    keyword = search_users_constraints()[constraint][0]
+    return keyword in BOTOCORE_CHECKED
+
+
+# -- SearchUsers responses --------------------------------------------------------------------
+
+
+def float32_at_least(value: float) -> float:
+    """Smallest float32-representable number >= value (Similarity is computed in float32)."""
+    rounded = np.float32(value)
+    if float(rounded) < value:
+        rounded = np.nextafter(rounded, np.float32(np.inf))
+    return float(rounded)
+
+
+REAL_DRAWS = 8
+"""At most this many matches get freely drawn ids and scores; the rest are derived (ids from a
+drawn prefix, scores spread below the drawn ones), so a 500-match response stays within
+hypothesis' per-example budget without health-check failures."""
+
+
+def _spread(low: float, high: float, count: int) -> list[float]:
+    """``count`` float32 values in [low, high], descending; both ends float32 already."""
+    if count <= 0:
+        return []
+    values = np.linspace(high, low, num=count, dtype=np.float64).astype(np.float32)
+    return [float(v) for v in values]
+
+
+def search_users_responses(request: Mapping[str, Json]) -> st.SearchStrategy[dict[str, Json]]:
+    """Responses a conforming service could send for ``request``.
+
+    Matches are sorted by Similarity (highest first), each in [threshold, 100] and float32-
+    representable, at most MaxUsers (500 without it), unique, never the searched user; exactly
+    one of SearchedUser / SearchedFace echoes the id searched by. Ties are allowed (tie order
+    is NONE), as is a Similarity equal to the threshold (NONE). Matched users are ACTIVE or
+    UPDATING: a CREATED user has no face and cannot match.
+    """
+    root = load("SearchUsers.response")
+    user_id = resolve(root, {"$ref": "#/$defs/UserId"})
+    limit = int(resolve(root, {"$ref": "#/$defs/UserMatchList"})["maxItems"])
+    most = min(int(request.get("MaxUsers", limit)), limit)
+    threshold = float32_at_least(float(request.get("UserMatchThreshold", DEFAULT_THRESHOLD)))
+    searched_user = request.get("UserId")
+    score = st.one_of(
+        st.sampled_from(sorted({threshold, 100.0})), st.floats(threshold, 100.0, width=32)
+    )
+    counts = st.one_of(
+        st.sampled_from(sorted({0, 1, most})),
+        st.integers(0, min(most, 2 * REAL_DRAWS)),
+        st.integers(0, most),
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Json]:
+        count = draw(counts)
+        drawn = min(count, REAL_DRAWS)
+        taken = {searched_user} if searched_user is not None else set()
+        ids = draw(
+            st.lists(
+                strings(user_id).filter(lambda u: u not in taken),
+                min_size=drawn,
+                max_size=drawn,
+                unique=True,
+            )
+        )
+        taken.update(ids)
+        prefix = draw(strings({**user_id, "maxLength": 100}))
+        serial = 0
+        while len(ids) < count:
+            candidate = f"{prefix}.{serial}"
+            serial += 1
+            if candidate not in taken:
+                taken.add(candidate)
+                ids.append(candidate)
+        scores = sorted(draw(st.lists(score, min_size=drawn, max_size=drawn)), reverse=True)
+        scores += _spread(threshold, scores[-1] if scores else 100.0, count - drawn)
+        statuses = draw(st.lists(st.sampled_from(SEARCHABLE_STATUSES), min_size=1, max_size=4))
+        response: dict[str, Json] = {
+            "UserMatches": [
+                {
+                    "Similarity": sc,
+                    "User": {"UserId": uid, "UserStatus": statuses[i % len(statuses)]},
+                }
+                for i, (sc, uid) in enumerate(zip(scores, ids, strict=True))
+            ],
+            "FaceModelVersion": draw(st.sampled_from(FACE_MODEL_VERSIONS)),
+        }
+        if searched_user is not None:
+            response["SearchedUser"] = {"UserId": searched_user}
+        elif "FaceId" in request:
+            response["SearchedFace"] = {"FaceId": request["FaceId"]}
+        return response
+
+    return build()
