@@ -14,7 +14,13 @@ from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import search_rule
-from conformance.rules.requests import body_of, describe_violations, outcome, search_request
+from conformance.rules.requests import (
+    body_of,
+    describe_violations,
+    header,
+    outcome,
+    search_request,
+)
 from conformance.schemas import validate_error
 
 FAMILY = "errors"
@@ -129,18 +135,22 @@ def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     )
 
 
-def _as_error_document(body: dict[str, Any]) -> dict[str, Any]:
-    """Treat `Code`/`code` as the type when `__type` is absent (some AWS stacks answer so)."""
+def _as_error_document(exchange: Exchange, body: dict[str, Any]) -> dict[str, Any]:
+    """The body with its type where the schema expects it.
+
+    AWS JSON 1.1 lets the type travel in the X-Amzn-Errortype header or a `code`/`Code` member
+    instead of `__type`; every SDK reads all three, so none of them is a malformed body.
+    """
     if "__type" in body:
         return body
-    code = body.get("Code", body.get("code"))
+    code = body.get("Code", body.get("code", header(exchange, "x-amzn-errortype")))
     return {**body, "__type": code} if isinstance(code, str) else body
 
 
 @search_rule(
     "errors.body",
-    "An error body is a valid AWS JSON 1.1 error document: a type in __type (or Code/code) "
-    "and, when present, a string message.",
+    "An error body is a valid AWS JSON 1.1 error document: a type in __type, Code/code or the "
+    "X-Amzn-Errortype header, and, when present, a string message.",
     source="doc: AWS JSON 1.1 error responses; developer guide error example",
     family=FAMILY,
     leaves_open="The exact error messages.",
@@ -150,7 +160,7 @@ def body(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     if exchange.ok or document is None:
         return None  # a non-object body is response.json-body's
     try:
-        problems = validate_error(_as_error_document(document))
+        problems = validate_error(_as_error_document(exchange, document))
     except Exception as exc:  # an unvalidatable body is an invalid one
         return violated(f"error body could not be validated: {exc}", exchange)
     return violated(describe_violations(problems), exchange) if problems else passed(exchange)

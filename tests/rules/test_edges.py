@@ -8,6 +8,7 @@ from conformance.exchange import Exchange
 from tests.rules.conftest import (
     FACE_A,
     FACE_LOOSE,
+    JSON_HEADERS,
     discovery,
     error,
     exchange,
@@ -183,3 +184,10 @@ def test_a_float_max_users_is_neither_valid_nor_invalid() -> None:
 def test_a_known_operation_without_its_header_is_not_unknown() -> None:
     listed = exchange("ListUsers", {"CollectionId": "people"}, body={"Users": []}, target=None)
     assert verdict("protocol.unknown-operation", [listed]) == "none"
+
+
+def test_an_error_type_in_the_header_alone_is_a_valid_error_body() -> None:
+    headers = {**JSON_HEADERS, "x-amzn-errortype": "InvalidParameterException:http://internal"}
+    answer = search(status=400, body={"message": "Request has invalid parameters"}, headers=headers)
+    assert verdict("errors.body", [answer]) == "pass"
+    assert verdict("errors.error-type", [answer]) == "pass"
