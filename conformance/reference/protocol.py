@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from conformance.reference import blas
 from conformance.reference.api_errors import ApiError, internal_error, serialization
 from conformance.reference.faults import FaultSet, RequestPlan, WireResponse, resolve
 from conformance.reference.operations import OPERATIONS
@@ -288,6 +289,7 @@ class ReferenceServer:
     `faults` names faults from `conformance.reference.faults.REGISTRY` (UnknownFaultError for
     others). `state_path` keeps state in SQLite so it survives a restart; None keeps it in memory.
     `log` receives one line per request (stderr by default; `quiet=True` discards them).
+    `blas_threads` caps OpenBLAS threads process-wide on start (see blas.py; None leaves it).
     """
 
     def __init__(
@@ -299,6 +301,7 @@ class ReferenceServer:
         *,
         log: Logger | None = None,
         quiet: bool = False,
+        blas_threads: int | None = 1,
     ) -> None:
         self.host = host
         self.port = port
@@ -308,6 +311,7 @@ class ReferenceServer:
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
+        self._blas_threads = blas_threads
 
     @property
     def store(self) -> Store:
@@ -329,6 +333,8 @@ class ReferenceServer:
     def start(self) -> ReferenceServer:
         if self._server is not None:
             return self
+        if self._blas_threads is not None:
+            blas.limit_threads(self._blas_threads)
         self._store = Store(self.state_path)
         try:
             self._server = _HttpServer((self.host, self.port), self._store, self.faults, self._log)

@@ -1,0 +1,247 @@
+"""State-dependent faults: bugs that only show after a sequence of writes.
+
+A static collection never reveals a stale search index or a status that never leaves UPDATING;
+these faults exist to prove the stateful phase does. Importing this module registers them.
+
+The registry's hooks are stateless and `on_result` does not see the request, so two small
+workarounds live here instead of in `faults.py`:
+
+- the request being handled is remembered per server thread by `on_request` (the same thread
+  runs `on_result` for it), so result hooks know which collection and user they are altering;
+- memory is process-wide, keyed by CollectionId and wiped when that collection is created again,
+  because one `Fault` object serves every `ReferenceServer` in the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from conformance.reference.faults import Fault, RequestPlan, Result, register
+
+_request = threading.local()
+_lock = threading.Lock()
+
+GhostHook = Callable[[str, str, Result, dict[str, Any]], None]
+
+
+def _remember(plan: RequestPlan) -> None:
+    _request.params = dict(plan.params) if isinstance(plan.params, dict) else {}
+
+
+def _params() -> dict[str, Any]:
+    params: dict[str, Any] = getattr(_request, "params", {})
+    return params
+
+
+class _Memory:
+    """Per-collection memory of one fault, wiped when the collection is created anew."""
+
+    def __init__(self) -> None:
+        self.items: defaultdict[str, dict[str, Any]] = defaultdict(dict)
+
+    def of(self, collection_id: Any) -> dict[str, Any]:
+        return self.items[collection_id if isinstance(collection_id, str) else ""]
+
+    def reset(self, operation: str, params: dict[str, Any]) -> None:
+        if operation == "CreateCollection":
+            self.items.pop(str(params.get("CollectionId")), None)
+
+
+def _face_ids(result: Result, member: str) -> list[str]:
+    items = result.get(member) or []
+    return [i["FaceId"] if isinstance(i, dict) else i for i in items]
+
+
+def _with_ghosts(result: Result, ghosts: dict[str, Any], params: dict[str, Any]) -> Result:
+    """Append remembered users to UserMatches as a stale index would, keeping order and limits."""
+    found = list(result.get("UserMatches") or [])
+    present = {m["User"]["UserId"] for m in found} | {params.get("UserId")}
+    threshold = float(params.get("UserMatchThreshold", 80.0))
+    limit = int(params.get("MaxUsers", 500))
+    for user_id in sorted(ghosts):
+        if user_id in present or len(found) >= limit:
+            continue
+        similarity = found[-1]["Similarity"] if found else max(threshold, 50.0)
+        found.append(
+            {"Similarity": similarity, "User": {"UserId": user_id, "UserStatus": "ACTIVE"}}
+        )
+    return {**result, "UserMatches": found}
+
+
+def _stale_search_fault(name: str, description: str, track: GhostHook) -> Fault:
+    """A fault whose search index keeps users that `track` remembers after a write."""
+    memory = _Memory()
+
+    def on_result(operation: str, result: Result) -> Result:
+        params = _params()
+        with _lock:
+            memory.reset(operation, params)
+            ghosts = memory.of(params.get("CollectionId"))
+            if operation == "SearchUsers" and ghosts:
+                return _with_ghosts(result, ghosts, params)
+            user_id = params.get("UserId")
+            if isinstance(user_id, str):
+                track(operation, user_id, result, ghosts)
+        return result
+
+    return register(Fault(name, description, on_request=_remember, on_result=on_result))
+
+
+def _after_delete_user(
+    operation: str, user_id: str, _result: Result, ghosts: dict[str, Any]
+) -> None:
+    if operation == "DeleteUser":
+        ghosts[user_id] = True
+    elif operation == "CreateUser":
+        ghosts.pop(user_id, None)
+
+
+def _after_disassociate(
+    operation: str, user_id: str, result: Result, ghosts: dict[str, Any]
+) -> None:
+    if operation == "DisassociateFaces" and result.get("UserStatus") == "CREATED":
+        ghosts[user_id] = True  # the user has no face left, yet the index keeps its vector
+    elif operation == "DeleteUser" or (
+        operation == "AssociateFaces" and result.get("AssociatedFaces")
+    ):
+        ghosts.pop(user_id, None)
+
+
+_stale_search_fault(
+    "stale-match-after-delete-user",
+    "SearchUsers keeps matching users after DeleteUser removed them (stale index)",
+    _after_delete_user,
+)
+_stale_search_fault(
+    "stale-match-after-disassociate",
+    "SearchUsers keeps matching a user after DisassociateFaces removed its last face",
+    _after_disassociate,
+)
+
+
+def _stuck(_operation: str, result: Result) -> Result:
+    def fix(status: Any) -> Any:
+        return "UPDATING" if status == "ACTIVE" else status
+
+    out = dict(result)
+    if "UserStatus" in out:
+        out["UserStatus"] = fix(out["UserStatus"])
+    if "Users" in out:
+        out["Users"] = [{**u, "UserStatus": fix(u.get("UserStatus"))} for u in out["Users"]]
+    if "UserMatches" in out:
+        out["UserMatches"] = [
+            {**m, "User": {**m["User"], "UserStatus": fix(m["User"].get("UserStatus"))}}
+            for m in out["UserMatches"]
+        ]
+    return out
+
+
+register(
+    Fault(
+        "status-stuck-updating",
+        "users with faces are reported UPDATING forever, never ACTIVE",
+        frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
+        on_result=_stuck,
+    )
+)
+
+_deleted_counts = _Memory()
+
+
+def _count_after_delete(operation: str, result: Result) -> Result:
+    params = _params()
+    with _lock:
+        _deleted_counts.reset(operation, params)
+        counts = _deleted_counts.of(params.get("CollectionId"))
+        if operation == "DeleteFaces":
+            counts["deleted"] = counts.get("deleted", 0) + len(result.get("DeletedFaces") or [])
+        elif operation == "DescribeCollection" and counts.get("deleted"):
+            return {**result, "FaceCount": result.get("FaceCount", 0) + counts["deleted"]}
+    return result
+
+
+register(
+    Fault(
+        "face-count-after-delete",
+        "DescribeCollection's FaceCount never goes down after DeleteFaces",
+        frozenset({"CreateCollection", "DeleteFaces", "DescribeCollection"}),
+        on_request=_remember,
+        on_result=_count_after_delete,
+    )
+)
+
+
+def _claim_deleted(_operation: str, result: Result) -> Result:
+    refused = result.get("UnsuccessfulFaceDeletions") or []
+    kept = [r for r in refused if "ASSOCIATED_TO_AN_EXISTING_USER" not in r.get("Reasons", [])]
+    claimed = [r["FaceId"] for r in refused if r not in kept]
+    deleted = list(result.get("DeletedFaces") or []) + claimed
+    return {**result, "DeletedFaces": deleted, "UnsuccessfulFaceDeletions": kept}
+
+
+register(
+    Fault(
+        "delete-faces-ignores-association",
+        "DeleteFaces reports associated faces as deleted (they stay, still associated)",
+        frozenset({"DeleteFaces"}),
+        on_result=_claim_deleted,
+    )
+)
+
+
+def _not_found_for_foreign(_operation: str, result: Result) -> Result:
+    def relabel(entry: dict[str, Any]) -> dict[str, Any]:
+        reasons = entry.get("Reasons", [])
+        if "ASSOCIATED_TO_A_DIFFERENT_USER" in reasons:
+            return {**entry, "Reasons": ["FACE_NOT_FOUND"]}
+        return entry
+
+    key = "UnsuccessfulFaceAssociations"
+    return {**result, key: [relabel(e) for e in result.get(key) or []]}
+
+
+register(
+    Fault(
+        "foreign-face-not-found",
+        "AssociateFaces reports another user's faces as FACE_NOT_FOUND",
+        frozenset({"AssociateFaces"}),
+        on_result=_not_found_for_foreign,
+    )
+)
+
+_former_owners = _Memory()
+
+
+def _stale_owner(operation: str, result: Result) -> Result:
+    params = _params()
+    with _lock:
+        _former_owners.reset(operation, params)
+        owners = _former_owners.of(params.get("CollectionId"))
+        if operation == "DisassociateFaces":
+            for face_id in _face_ids(result, "DisassociatedFaces"):
+                owners[face_id] = params.get("UserId")
+        elif operation == "AssociateFaces":
+            for face_id in _face_ids(result, "AssociatedFaces"):
+                owners.pop(face_id, None)
+        elif operation == "ListFaces" and owners:
+            faces = [
+                {**f, "UserId": owners[f["FaceId"]]}
+                if f.get("FaceId") in owners and "UserId" not in f
+                else f
+                for f in result.get("Faces") or []
+            ]
+            return {**result, "Faces": faces}
+    return result
+
+
+register(
+    Fault(
+        "stale-owner-after-disassociate",
+        "ListFaces keeps showing the former UserId of faces after DisassociateFaces",
+        on_request=_remember,
+        on_result=_stale_owner,
+    )
+)
