@@ -344,8 +344,9 @@ def read_document(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_interactions(path: Path) -> list[Interaction]:
-    data = read_document(path)
+def load_interactions(path: Path, data: dict[str, Any] | None = None) -> list[Interaction]:
+    """The interactions of the cassette at `path` (`data`: its already parsed document)."""
+    data = read_document(path) if data is None else data
     raw = data["interactions"]
     if not isinstance(raw, list):
         raise CassetteError(f"{path}: 'interactions' is not a list")
@@ -354,9 +355,9 @@ def load_interactions(path: Path) -> list[Interaction]:
     return [_interaction(path, number, item) for number, item in enumerate(raw, start=1)]
 
 
-def metadata(path: Path) -> dict[str, Any]:
+def metadata(path: Path, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The cassette's `metadata` mapping (hand-written cassettes say their source there)."""
-    found = read_document(path).get("metadata")
+    found = (read_document(path) if data is None else data).get("metadata")
     return dict(found) if isinstance(found, dict) else {}
 
 
@@ -414,11 +415,11 @@ def _as_bytes(body: Any) -> bytes:
     return str(body).encode()
 
 
-def rekognition_interactions(path: Path) -> list[Interaction]:
+def rekognition_interactions(path: Path, data: dict[str, Any] | None = None) -> list[Interaction]:
     """The interactions addressed to Rekognition: its JSON calls and the protocol probes sent
     to the same host (probes with a broken or missing target are exactly what protocol rules
     judge). A cassette without a single Rekognition call is refused."""
-    interactions = load_interactions(path)
+    interactions = load_interactions(path, data)
     hosts = {
         i.host for i in interactions if i.target is not None and i.target.startswith(TARGET_PREFIX)
     }
@@ -482,7 +483,14 @@ def _exchange(index: int, attempts: list[Interaction], source: str) -> Exchange:
 
 def load_exchanges(path: Path) -> list[Exchange]:
     """The cassette's Rekognition traffic as `Exchange`s, ready for `Evidence`."""
-    return to_exchanges(rekognition_interactions(path), source=str(path))
+    return load(path)[0]
+
+
+def load(path: Path) -> tuple[list[Exchange], dict[str, Any]]:
+    """Exchanges and metadata from one read of the file."""
+    data = read_document(path)
+    interactions = rekognition_interactions(path, data)
+    return to_exchanges(interactions, source=str(path)), metadata(path, data)
 
 
 # -- lint ------------------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from conformance.config import RunConfig
-from conformance.errors import CassetteError, UsageError
+from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
-from conformance.recording import load_exchanges, metadata
+from conformance.recording import load
 from conformance.results import RunResult
 from conformance.rules import judge
 from conformance.targets.base import Target
@@ -60,11 +60,11 @@ def replay(config: RunConfig) -> RunResult:
         raise UsageError("replay needs a cassette (--cassette PATH)")
     started = time.perf_counter()
     with network_blocked():
-        exchanges = load_exchanges(path)
+        exchanges, about = load(path)
         _require_searches(path, exchanges)
         evidence = Evidence(exchanges)
         verdicts = judge(evidence)
-    source = metadata(path).get("source")
+    source = about.get("source")
     return RunResult(
         target=f"cassette {path}",
         verdicts=verdicts,
@@ -72,7 +72,7 @@ def replay(config: RunConfig) -> RunResult:
         stats=_stats(exchanges),
         strict=config.strict,
         duration_s=time.perf_counter() - started,
-        unverified_reason=_untrustworthy(evidence),
+        unverified_reason=_unverified_recording(about) or _untrustworthy(evidence),
         settings={
             "cassette": str(path),
             "source": source if isinstance(source, str) else None,
@@ -93,6 +93,14 @@ def _require_searches(path: object, exchanges: list[Exchange]) -> None:
     seen = Counter(e.operation or "(no target)" for e in exchanges)
     listed = ", ".join(f"{name} x{count}" for name, count in seen.most_common(4))
     raise CassetteError(f"{path} holds no SearchUsers exchange ({listed}): nothing to judge")
+
+
+def _unverified_recording(about: dict[str, Any]) -> str | None:
+    """A run that could not reach a verdict when recorded (budget, interruption) does not
+    become trustworthy by being replayed; `record` notes its exit code in the metadata."""
+    if about.get("recorded_exit_code") == EXIT_UNVERIFIED:
+        return "the recorded run itself could not reach a verdict (exit 2 when recorded)"
+    return None
 
 
 def _untrustworthy(evidence: Evidence) -> str | None:
