@@ -33,9 +33,7 @@ def _invalid(exchange: Exchange) -> SearchRequest | None:
 def _missing_ids(exchange: Exchange) -> SearchRequest | None:
     """The request if it is otherwise valid but names neither UserId nor FaceId."""
     request = search_request(exchange)
-    if request is None or request.constraint_violations or request.ambiguous:
-        return None
-    if request.ids_given:
+    if request is None or request.constraint_violations or request.ambiguous or request.ids_given:
         return None
     return request
 
