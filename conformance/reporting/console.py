@@ -170,7 +170,8 @@ class ProgressDisplay:
             self._bar.stop()
         phases = ", ".join(f"{name} {count}" for name, count in self._phases.items())
         self._console.print(
-            f"sent {self._count} requests ({phases or 'none'}); {self._throttled} throttled"
+            f"sent {self._count} requests ({phases or 'none'}); {self._throttled} throttled",
+            soft_wrap=True,
         )
 
     @property

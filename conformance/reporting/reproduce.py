@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore import xform_name
 
+from conformance.config import COLLECTION_PREFIX
 from conformance.exchange import Exchange
 from conformance.transport import JSON_CONTENT_TYPE, default_endpoint
 
@@ -83,8 +84,9 @@ class Reproduction:
 
 
 def reproduce(exchange: Exchange, endpoint: Endpoint) -> Reproduction:
+    note = "\n# ".join(filter(None, [endpoint.note, _collection_note(exchange)]))
     if is_raw(exchange):
-        return Reproduction(exchange.index, True, None, _curl(exchange, endpoint), endpoint.note)
+        return Reproduction(exchange.index, True, None, _curl(exchange, endpoint), note)
     assert exchange.operation is not None and exchange.params is not None  # is_raw checked
     relaxed = needs_relaxed_client(exchange.operation, exchange.params)
     return Reproduction(
@@ -92,8 +94,16 @@ def reproduce(exchange: Exchange, endpoint: Endpoint) -> Reproduction:
         False,
         _boto3(exchange.operation, exchange.params, endpoint, relaxed),
         _cli(exchange.operation, exchange.params, endpoint, relaxed),
-        endpoint.note,
+        note,
     )
+
+
+def _collection_note(exchange: Exchange) -> str:
+    """Collections the suite creates are deleted after the run: replaying needs them back."""
+    collection = exchange.collection_id
+    if isinstance(collection, str) and collection.startswith(COLLECTION_PREFIX):
+        return f"the run created {collection} and deleted it afterwards: recreate and seed it first"
+    return ""
 
 
 def is_raw(exchange: Exchange) -> bool:

@@ -139,3 +139,9 @@ def test_boto3_snippet_really_sends_the_invalid_request(monkeypatch: pytest.Monk
         assert json.loads(server.requests[0][1]) == params
     finally:
         server.close()
+
+
+def test_seeded_collections_are_flagged_as_gone() -> None:
+    exchange = make_exchange({"CollectionId": "su-conformance-abc123", "UserId": "u"})
+    assert "su-conformance-abc123 and deleted it" in reproduce(exchange, LOCAL).text()
+    assert "deleted" not in reproduce(make_exchange(), LOCAL).text()
