@@ -1,0 +1,476 @@
+"""Rules about a collection that changes: deletions, associations and statuses over time.
+
+Every check replays the run's successful writes into `conformance.stateful.model` and judges
+each later read against what the writes established. Only users and faces whose history is in
+the log are judged, so a pre-existing collection or another client's users never raise an alarm.
+
+AWS documents UPDATING as "associations in progress" but no bound on how long that lasts, so
+checks about associations judge a user only once an answer has reported it in another status
+after its last write ("settled"); a match that reports the user UPDATING is never held against
+the target. Deletions are judged immediately: DeleteUser disassociates faces before answering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from conformance.evidence import Evidence
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.stateful.model import (
+    IN_PROGRESS,
+    USER_STATUSES,
+    CollectionModel,
+    body,
+    matches,
+    param,
+    replay,
+    strings,
+)
+
+FAMILY = "stateful"
+DOC = "doc"
+OBS = "obs"
+STUCK_POLLS = 6
+"""The bounded wait of `stateful.status-reaches-active`: ListUsers answers, not seconds."""
+
+ASSOCIATE_REASONS = frozenset(
+    {"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_USER", "LOW_MATCH_CONFIDENCE"}
+)
+DISASSOCIATE_REASONS = frozenset({"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_USER"})
+DELETE_REASONS = frozenset({"ASSOCIATED_TO_AN_EXISTING_USER", "FACE_NOT_FOUND"})
+
+
+def _answered(evidence: Evidence) -> Iterator[tuple[Exchange, CollectionModel]]:
+    """Exchanges the target really answered, with their collection's prior model, if any."""
+    for exchange, state in replay(evidence):
+        if state is not None and not exchange.throttled and not exchange.server_error:
+            yield exchange, state
+
+
+def _listed_faces(exchange: Exchange) -> dict[str, Any]:
+    """FaceId -> listed UserId (None when absent) of one ListFaces page."""
+    listed: dict[str, Any] = {}
+    for item in body(exchange).get("Faces") or []:
+        if isinstance(item, dict) and isinstance(item.get("FaceId"), str):
+            listed[item["FaceId"]] = item.get("UserId")
+    return listed
+
+
+def _single_page(exchange: Exchange) -> bool:
+    return not param(exchange, "NextToken") and not body(exchange).get("NextToken")
+
+
+def _has_room(exchange: Exchange, found: list[Mapping[str, Any]]) -> bool:
+    """Whether MaxUsers could not have cut a user off (the default MaxUsers is undocumented)."""
+    limit = param(exchange, "MaxUsers")
+    if not found:
+        return True
+    return isinstance(limit, int) and not isinstance(limit, bool) and len(found) < limit
+
+
+@rule(
+    "stateful.deleted-user-gone",
+    "After a successful DeleteUser, until the UserId is created again, the user is never "
+    "matched, listed, shown as a face's owner, or searchable by its UserId.",
+    source=f"{DOC}: DeleteUser deletes the UserID after disassociating its faces",
+    family=FAMILY,
+    leaves_open="which client error a search by the deleted UserId gets",
+)
+def deleted_user_gone(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        gone = state.gone_users
+        if not gone or exchange.operation not in ("SearchUsers", "ListUsers", "ListFaces"):
+            continue
+        if not exchange.ok:
+            yield passed(exchange)
+            continue
+        if exchange.operation == "SearchUsers":
+            seen = {m["UserId"] for m in matches(exchange)}
+            searched = param(exchange, "UserId")
+            if searched in gone:
+                seen.add(searched)
+        elif exchange.operation == "ListUsers":
+            seen = set(strings(body(exchange).get("Users"), "UserId"))
+        else:
+            seen = {u for u in _listed_faces(exchange).values() if isinstance(u, str)}
+        stale = sorted(seen & set(gone))
+        if stale:
+            yield violated(
+                f"{exchange.operation} still shows deleted user(s) {stale} "
+                f"(deleted by exchange #{gone[stale[0]].index})",
+                gone[stale[0]],
+                exchange,
+            )
+        else:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.faceless-user-never-matches",
+    "A user with no associated face is never in UserMatches and a search by it matches nobody "
+    "(after a disassociation, only while the answer reports it UPDATING).",
+    source=f"{DOC}: a user becomes searchable once at least one face is associated",
+    family=FAMILY,
+    leaves_open="whether a search by a faceless UserId is refused or answered with no matches",
+)
+def faceless_user_never_matches(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation != "SearchUsers" or not exchange.ok:
+            continue
+        faceless = state.faceless_users()
+        if not faceless:
+            continue
+        found = matches(exchange)
+        searched = faceless.get(param(exchange, "UserId"))
+        if searched is not None and found and searched.settled:
+            yield violated(f"search by faceless user {searched.user_id!r} matched users", exchange)
+            continue
+        bad = [
+            m["UserId"]
+            for m in found
+            if m["UserId"] in faceless
+            and (
+                not faceless[m["UserId"]].ever_associated or m.get("UserStatus") not in IN_PROGRESS
+            )
+        ]
+        if bad:
+            yield violated(f"faceless user(s) {sorted(bad)} matched", exchange)
+        else:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.associated-face-finds-user",
+    "Once AssociateFaces put face F on user U and U was reported settled, SearchUsers by F at "
+    "UserMatchThreshold 0 with room under MaxUsers returns U.",
+    source=f"{DOC}: a user with an associated face is searchable; F matches itself",
+    family=FAMILY,
+    leaves_open="U's similarity value and rank; searches without an explicit threshold of 0",
+)
+def associated_face_finds_user(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation != "SearchUsers" or not exchange.ok:
+            continue
+        face_id = param(exchange, "FaceId")
+        owner = state.faces.get(face_id) if isinstance(face_id, str) else None
+        user = state.users.get(owner) if owner else None
+        threshold = param(exchange, "UserMatchThreshold")
+        if user is None or not user.settled or threshold != 0 or param(exchange, "UserId"):
+            continue
+        found = matches(exchange)
+        if not _has_room(exchange, found):
+            continue
+        if any(m["UserId"] == user.user_id for m in found):
+            yield passed(exchange)
+        else:
+            yield violated(f"search by face {face_id} did not return its user {owner!r}", exchange)
+
+
+def _ownership_findings(
+    exchange: Exchange, state: CollectionModel, *, released: bool
+) -> Iterator[Finding]:
+    """Judge one ListFaces page against settled ownership: current owners, or former ones."""
+    listed = _listed_faces(exchange)
+    filter_user = param(exchange, "UserId")
+    problems: list[str] = []
+    checked = False
+    for face_id, owner in state.faces.items():
+        former = state.released.get(face_id)
+        if released:
+            if owner is not None or former is None or not state.owner_settled(former[0]):
+                continue
+            checked = True
+            if face_id in listed and listed[face_id] == former[0]:
+                problems.append(f"{face_id} still listed with former owner {former[0]!r}")
+        else:
+            if owner is None or not state.owner_settled(owner):
+                continue
+            if face_id in listed:
+                checked = True
+                if listed[face_id] != owner:
+                    problems.append(f"{face_id} listed with {listed[face_id]!r}, not {owner!r}")
+            elif filter_user == owner and not param(exchange, "FaceIds") and _single_page(exchange):
+                checked = True
+                problems.append(f"{face_id} missing from ListFaces(UserId={owner!r})")
+    if problems:
+        yield violated("; ".join(problems), exchange)
+    elif checked:
+        yield passed(exchange)
+
+
+@rule(
+    "stateful.association-listed",
+    "Once AssociateFaces put face F on a settled user U, ListFaces shows F with UserId U and "
+    "a one-page ListFaces filtered by UserId U includes F.",
+    source=f"{DOC}: ListFaces returns each face's UserId; filtering by UserId lists its faces",
+    family=FAMILY,
+    leaves_open="listings while the user is UPDATING",
+)
+def association_listed(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation == "ListFaces" and exchange.ok:
+            yield from _ownership_findings(exchange, state, released=False)
+
+
+@rule(
+    "stateful.disassociation-reflected",
+    "After DisassociateFaces (or DeleteUser) took face F off user U and U settled, ListFaces "
+    "never shows F with UserId U again until F is re-associated.",
+    source=f"{DOC}: DisassociateFaces removes the association between the face and the user",
+    family=FAMILY,
+    leaves_open="search similarities after a disassociation (no oracle for them)",
+)
+def disassociation_reflected(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation == "ListFaces" and exchange.ok:
+            yield from _ownership_findings(exchange, state, released=True)
+
+
+def _reasons_problems(
+    entries: Any, allowed: frozenset[str], expected: Mapping[str, str | None]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Reported reasons per FaceId, and problems: unknown reasons, or a known face misreported.
+
+    `expected` maps a FaceId to the reason the model demands (None: any reason but the two
+    ownership-derived ones would be wrong, i.e. it must not be called missing or foreign).
+    """
+    reported: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("FaceId"), str):
+            continue
+        reasons = strings(entry.get("Reasons"))
+        reported[entry["FaceId"]] = reasons
+        unknown = [r for r in reasons if r not in allowed]
+        if unknown or not reasons:
+            problems.append(f"{entry['FaceId']}: reasons {reasons} not within {sorted(allowed)}")
+    for face_id, reason in expected.items():
+        got = reported.get(face_id)
+        if got is None:
+            continue
+        if reason is not None and reason not in got:
+            problems.append(f"{face_id}: expected {reason}, reported {got}")
+        if reason is None and {"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_USER"} & set(got):
+            problems.append(f"{face_id}: an existing face of its own user reported as {got}")
+    return reported, problems
+
+
+UNJUDGED = "<unjudged>"
+
+
+def _expected_reason(
+    state: CollectionModel, face_id: str, user_id: Any, *, disassociate: bool
+) -> str | None:
+    """The reason the model demands for `face_id`: None for "must not be called missing or
+    foreign", UNJUDGED where the model has no settled view of the face."""
+    exists = state.face_exists(face_id)
+    if exists is False:
+        return "FACE_NOT_FOUND"
+    former = state.released.get(face_id)
+    if exists is None or (former is not None and not state.owner_settled(former[0])):
+        return UNJUDGED
+    owner = state.faces[face_id]
+    if owner is not None and not state.owner_settled(owner):
+        return UNJUDGED
+    if owner is not None and owner != user_id:
+        return "ASSOCIATED_TO_A_DIFFERENT_USER"
+    if disassociate:
+        return None if owner == user_id else UNJUDGED
+    return None if owner is None else UNJUDGED
+
+
+def _association_findings(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    disassociate = exchange.operation == "DisassociateFaces"
+    verb = "Disassociation" if disassociate else "Association"
+    prefix = verb.replace("ion", "ed")
+    answer = body(exchange)
+    done = set(strings(answer.get(f"{prefix}Faces"), "FaceId"))
+    entries = answer.get(f"UnsuccessfulFace{verb}s")
+    user_id = param(exchange, "UserId")
+    expected: dict[str, str | None] = {}
+    for face_id in strings(param(exchange, "FaceIds")):
+        reason = _expected_reason(state, face_id, user_id, disassociate=disassociate)
+        if reason != UNJUDGED:
+            expected[face_id] = reason
+    allowed = DISASSOCIATE_REASONS if disassociate else ASSOCIATE_REASONS
+    reported, problems = _reasons_problems(entries, allowed, expected)
+    for face_id, reason in expected.items():
+        if reason is not None and face_id in done:
+            problems.append(f"{face_id} was {prefix.lower()} although the model says {reason}")
+        elif reason is not None and face_id not in reported:
+            problems.append(f"{face_id} not reported as unsuccessful ({reason})")
+        elif reason is None and disassociate and face_id not in done:
+            problems.append(f"{face_id} is {user_id!r}'s face but was not disassociated")
+    if problems:
+        yield violated("; ".join(problems), exchange)
+    elif expected or reported:
+        yield passed(exchange)
+
+
+def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    answer = body(exchange)
+    deleted = set(strings(answer.get("DeletedFaces")))
+    expected: dict[str, str | None] = {}
+    for face_id in strings(param(exchange, "FaceIds")):
+        owner = state.faces.get(face_id)
+        if owner is not None and state.owner_settled(owner):
+            expected[face_id] = "ASSOCIATED_TO_AN_EXISTING_USER"
+    reported, problems = _reasons_problems(
+        answer.get("UnsuccessfulFaceDeletions"), DELETE_REASONS, expected
+    )
+    for face_id in expected:
+        if face_id in deleted or face_id not in reported:
+            problems.append(f"{face_id} belongs to {state.faces[face_id]!r} but was not refused")
+    if problems:
+        yield violated("; ".join(problems), exchange)
+    elif expected or reported:
+        yield passed(exchange)
+
+
+@rule(
+    "stateful.unsuccessful-reasons",
+    "AssociateFaces/DisassociateFaces report FACE_NOT_FOUND for unknown or deleted faces and "
+    "ASSOCIATED_TO_A_DIFFERENT_USER for another user's faces; DeleteFaces refuses associated "
+    "faces with ASSOCIATED_TO_AN_EXISTING_USER; every reason is in the model's enum.",
+    source=f"{DOC}: service model enums UnsuccessfulFace(Association|Disassociation|Deletion)Reason",
+    family=FAMILY,
+    leaves_open="LOW_MATCH_CONFIDENCE decisions; the reason for disassociating an unassociated "
+    "face; DeleteFaces of unknown faces (reported or silently accepted)",
+)
+def unsuccessful_reasons(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if not exchange.ok:
+            continue
+        if exchange.operation in ("AssociateFaces", "DisassociateFaces"):
+            yield from _association_findings(exchange, state)
+        elif exchange.operation == "DeleteFaces":
+            yield from _deletion_findings(exchange, state)
+
+
+def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
+    """(UserId, UserStatus) pairs an answer reports."""
+    answer = body(exchange)
+    if exchange.operation == "ListUsers":
+        items = [i for i in answer.get("Users") or [] if isinstance(i, dict)]
+        return [(i.get("UserId"), i.get("UserStatus")) for i in items]
+    if exchange.operation == "SearchUsers":
+        return [(m["UserId"], m.get("UserStatus")) for m in matches(exchange)]
+    if exchange.operation in ("AssociateFaces", "DisassociateFaces") and "UserStatus" in answer:
+        return [(param(exchange, "UserId"), answer["UserStatus"])]
+    return []
+
+
+@rule(
+    "stateful.user-status-valid",
+    "Every UserStatus in ListUsers, SearchUsers, AssociateFaces and DisassociateFaces answers "
+    "is one of ACTIVE, UPDATING, CREATING, CREATED.",
+    source=f"{DOC}: service model enum UserStatus",
+    family=FAMILY,
+)
+def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
+    for exchange in evidence.answered:
+        reported = _statuses(exchange) if exchange.ok else []
+        bad = [(u, s) for u, s in reported if s not in USER_STATUSES]
+        if bad:
+            yield violated(f"UserStatus outside the enum: {bad}", exchange)
+        elif reported:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.status-lifecycle",
+    "A user that never had a face associated is never reported ACTIVE or UPDATING.",
+    source=f"{DOC}: CREATED = no faces yet; UPDATING/ACTIVE describe associations",
+    family=FAMILY,
+    leaves_open="CREATED vs CREATING for a new user; the status after all faces were removed",
+)
+def status_lifecycle(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if not exchange.ok or exchange.operation not in ("ListUsers", "SearchUsers"):
+            continue
+        fresh = {uid for uid, user in state.users.items() if not user.ever_associated}
+        judged = [(u, s) for u, s in _statuses(exchange) if u in fresh]
+        bad = [(u, s) for u, s in judged if s in ("ACTIVE", "UPDATING")]
+        if bad:
+            yield violated(f"never-associated user(s) reported {bad}", exchange)
+        elif judged:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.status-reaches-active",
+    f"A user holding faces is listed ACTIVE within {STUCK_POLLS} ListUsers answers after its "
+    "last write (UPDATING must not last forever).",
+    source=f"{DOC}: UPDATING while associations are in progress, ACTIVE once complete",
+    family=FAMILY,
+    level=Level.SHOULD,
+    leaves_open="how long UPDATING may last in seconds (exchanges carry no timestamps; the "
+    "stateful phase spaces its polls with exponential backoff)",
+)
+def status_reaches_active(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation != "ListUsers" or not exchange.ok:
+            continue
+        listed = dict(_statuses(exchange))
+        judged = [u for u in state.users.values() if u.faces and u.user_id in listed]
+        stuck = [
+            u.user_id
+            for u in judged
+            if listed[u.user_id] != "ACTIVE" and u.not_active_polls + 1 == STUCK_POLLS
+        ]
+        if stuck:
+            yield violated(f"user(s) {stuck} still not ACTIVE after {STUCK_POLLS} polls", exchange)
+        elif judged:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.deleted-face-gone",
+    "After DeleteFaces reported face F deleted, F is never listed by ListFaces and a "
+    "SearchUsers by FaceId F is never answered with success.",
+    source=f"{DOC}: DeleteFaces deletes faces from a collection",
+    family=FAMILY,
+    leaves_open="which client error a search by a deleted FaceId gets",
+)
+def deleted_face_gone(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        deleted = state.deleted_faces
+        if not deleted or exchange.operation not in ("ListFaces", "SearchUsers"):
+            continue
+        if exchange.operation == "ListFaces":
+            stale = sorted(set(_listed_faces(exchange)) & set(deleted))
+        else:
+            face_id = param(exchange, "FaceId")
+            stale = [face_id] if exchange.ok and face_id in deleted else []
+            if face_id not in deleted:
+                continue
+        if stale:
+            yield violated(f"{exchange.operation} still serves deleted face(s) {stale}", exchange)
+        else:
+            yield passed(exchange)
+
+
+@rule(
+    "stateful.face-count",
+    "DescribeCollection's FaceCount equals the number of faces the collection holds, when the "
+    "log accounts for every face of it.",
+    source=f"{DOC}: FaceCount is the number of faces indexed into the collection",
+    family=FAMILY,
+    level=Level.SHOULD,
+    leaves_open="how quickly FaceCount catches up (AWS may update it asynchronously)",
+)
+def face_count(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in _answered(evidence):
+        if exchange.operation != "DescribeCollection" or not exchange.ok:
+            continue
+        count = body(exchange).get("FaceCount")
+        if not state.population_known or not isinstance(count, int):
+            continue
+        if count == len(state.faces):
+            yield passed(exchange)
+        else:
+            yield violated(
+                f"FaceCount {count}, but the collection holds {len(state.faces)}", exchange
+            )

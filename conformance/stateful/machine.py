@@ -1,0 +1,298 @@
+"""A hypothesis state machine that writes to and reads from a collection through the public API.
+
+Each example starts with a full ListFaces (so the checks know every face the collection holds),
+then runs random steps, and finally deletes every user and face it created, so the next example
+(and the engine's later phases) find the collection as it was. After every step the `stateful`
+rule family judges the example's own exchanges; a violation fails the example and hypothesis
+shrinks it to a minimal sequence of calls. The machine decides only what to send: what counts
+as wrong is the rules' business, so a live run and its cassette get the same verdicts.
+"""
+
+from __future__ import annotations
+
+import time
+import unittest
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from conformance.errors import ConformanceError
+from conformance.evidence import Evidence
+from conformance.exchange import Exchange
+from conformance.rules import catalog, judge
+from conformance.rules.base import Rule, Status
+from conformance.rules.stateful import FAMILY, STUCK_POLLS
+from conformance.stateful.images import PEOPLE, VARIANTS, ImageSource
+from conformance.stateful.model import CollectionModel, RunModel, body, indexed_face_ids, strings
+
+USER_SLOTS = 4
+MAX_PAGES = 20
+MAX_USERS = 100
+PICK = st.integers(min_value=0, max_value=31)
+PICKS = st.lists(PICK, min_size=1, max_size=3)
+
+
+class Client(Protocol):
+    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange: ...
+
+
+@dataclass
+class Failure:
+    """One failing example: its exchanges in order, and what the rules said about them."""
+
+    exchanges: list[Exchange]
+    messages: list[str]
+    rule_ids: list[str]
+
+
+@dataclass
+class PhaseContext:
+    """What every example of one phase shares: where to send, what it may spend, what it found."""
+
+    client: Client
+    collection_id: str
+    images: ImageSource
+    limit: int
+    """Requests the examples may send (teardown may go beyond it, up to the run's budget)."""
+    poll_base_s: float = 0.05
+    sleep: Callable[[float], None] = time.sleep
+    sent: int = 0
+    examples: int = 0
+    exchanges: list[Exchange] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    stopped: BaseException | None = None
+    """Why sending stopped: BudgetExhausted, TargetUnavailable... (re-raised or reported)."""
+    rules: tuple[Rule, ...] = field(
+        default_factory=lambda: tuple(r for r in catalog() if r.family == FAMILY)
+    )
+
+
+class Stop(unittest.SkipTest):
+    """Ends the hypothesis run at once: hypothesis re-raises skips without shrinking them."""
+
+
+class StatefulMachine(RuleBasedStateMachine):
+    phase: PhaseContext
+    """Set on the per-phase subclass `bind` makes: hypothesis builds machines without arguments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        phase = self.phase
+        self.model = RunModel()
+        self.exchanges: list[Exchange] = []
+        self.created_users: set[str] = set()
+        self.indexed_faces: list[str] = []
+        phase.examples += 1
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def send(
+        self, operation: str, params: Mapping[str, Any], *, teardown: bool = False
+    ) -> Exchange:
+        phase = self.phase
+        if phase.stopped is not None or (not teardown and phase.sent >= phase.limit):
+            raise Stop("stateful request budget spent")
+        try:
+            exchange = phase.client.call(
+                operation,
+                {"CollectionId": phase.collection_id, **params},
+                label=f"stateful{' teardown' if teardown else ''} {operation}",
+            )
+        except ConformanceError as exc:
+            phase.stopped = exc
+            raise Stop(str(exc)) from None
+        phase.sent += 1
+        phase.exchanges.append(exchange)
+        self.exchanges.append(exchange)
+        self.model.apply(exchange)
+        return exchange
+
+    def pages(self, operation: str, params: Mapping[str, Any]) -> list[Exchange]:
+        """Every page of a listing (bounded), following NextToken."""
+        answers = [self.send(operation, params)]
+        while len(answers) < MAX_PAGES:
+            token = body(answers[-1]).get("NextToken")
+            if not isinstance(token, str) or not token:
+                break
+            answers.append(self.send(operation, {**params, "NextToken": token}))
+        return answers
+
+    @property
+    def state(self) -> CollectionModel:
+        found = self.model.get(self.phase.collection_id)
+        return found if found is not None else CollectionModel(self.phase.collection_id)
+
+    def users(self) -> list[str]:
+        return sorted(self.state.users)
+
+    def face_pool(self) -> list[str]:
+        """Faces this example created (live, then deleted) and one id no collection holds."""
+        live = [f for f in self.indexed_faces if f in self.state.faces]
+        gone = [f for f in self.indexed_faces if f not in self.state.faces]
+        return [*live, *gone, str(uuid.UUID(int=len(self.indexed_faces) + 1, version=4))]
+
+    def pick_faces(self, picks: list[int]) -> list[str]:
+        pool = self.face_pool()
+        return list(dict.fromkeys(pool[p % len(pool)] for p in picks))
+
+    # -- steps ------------------------------------------------------------------------------
+
+    @initialize()
+    def baseline(self) -> None:
+        """Two users with a face each and one loose face, so even a short example has state."""
+        self.pages("ListFaces", {})
+        for slot in (0, 1):
+            self.create_user(slot)
+        for person, variant in ((0, 0), (1, 0), (0, 1)):
+            self.index_face(person, variant)
+        for slot in (0, 1):
+            self.associate_faces(slot, [slot])
+
+    @rule(slot=st.integers(min_value=0, max_value=USER_SLOTS - 1))
+    def create_user(self, slot: int) -> None:
+        user_id = f"stateful-user-{slot}"
+        if self.send("CreateUser", {"UserId": user_id}).ok:
+            self.created_users.add(user_id)
+
+    @precondition(lambda self: bool(self.state.users))
+    @rule(pick=PICK)
+    def delete_user(self, pick: int) -> None:
+        users = self.users()
+        self.send("DeleteUser", {"UserId": users[pick % len(users)]})
+
+    @rule(
+        person=st.integers(min_value=0, max_value=PEOPLE - 1),
+        variant=st.integers(min_value=0, max_value=VARIANTS - 1),
+    )
+    def index_face(self, person: int, variant: int) -> None:
+        image = self.phase.images.image(person, variant)
+        answer = self.send("IndexFaces", {"Image": {"Bytes": image}, "MaxFaces": 1})
+        self.indexed_faces.extend(indexed_face_ids(answer))
+
+    @precondition(lambda self: bool(self.indexed_faces))
+    @rule(picks=PICKS)
+    def delete_faces(self, picks: list[int]) -> None:
+        self.send("DeleteFaces", {"FaceIds": self.pick_faces(picks)})
+
+    @precondition(lambda self: bool(self.state.users and self.indexed_faces))
+    @rule(pick=PICK, picks=PICKS)
+    def associate_faces(self, pick: int, picks: list[int]) -> None:
+        users = self.users()
+        params = {"UserId": users[pick % len(users)], "FaceIds": self.pick_faces(picks)}
+        self.send("AssociateFaces", {**params, "UserMatchThreshold": 0.0})
+
+    @precondition(lambda self: bool(self.state.users and self.indexed_faces))
+    @rule(pick=PICK, picks=PICKS)
+    def disassociate_faces(self, pick: int, picks: list[int]) -> None:
+        users = self.users()
+        params = {"UserId": users[pick % len(users)], "FaceIds": self.pick_faces(picks)}
+        self.send("DisassociateFaces", params)
+
+    @precondition(lambda self: bool(self.indexed_faces))
+    @rule(pick=PICK, threshold=st.sampled_from([0.0, 0.0, 80.0]))
+    def search_by_face(self, pick: int, threshold: float) -> None:
+        pool = self.face_pool()
+        params = {"FaceId": pool[pick % len(pool)], "UserMatchThreshold": threshold}
+        self.send("SearchUsers", {**params, "MaxUsers": MAX_USERS})
+
+    @precondition(lambda self: bool(self.created_users))
+    @rule(pick=PICK)
+    def search_by_user(self, pick: int) -> None:
+        users = sorted(self.created_users)
+        params = {"UserId": users[pick % len(users)], "UserMatchThreshold": 0.0}
+        self.send("SearchUsers", {**params, "MaxUsers": MAX_USERS})
+
+    @rule()
+    def list_users(self) -> None:
+        """List users; while a user holding faces is not ACTIVE, poll again with backoff."""
+        for attempt in range(STUCK_POLLS):
+            listed: dict[str, Any] = {}
+            for page in self.pages("ListUsers", {}):
+                for item in body(page).get("Users") or []:
+                    if isinstance(item, dict):
+                        listed[str(item.get("UserId"))] = item.get("UserStatus")
+            waiting = [
+                uid
+                for uid, user in self.state.users.items()
+                if user.faces and uid in listed and listed[uid] != "ACTIVE"
+            ]
+            if not waiting or attempt == STUCK_POLLS - 1:
+                return
+            self.phase.sleep(self.phase.poll_base_s * 2**attempt)
+
+    @rule(pick=st.integers(min_value=0, max_value=USER_SLOTS))
+    def list_faces(self, pick: int) -> None:
+        users = self.users()
+        if pick >= len(users):
+            self.pages("ListFaces", {})
+        else:
+            self.pages("ListFaces", {"UserId": users[pick]})
+
+    @rule()
+    def describe_collection(self) -> None:
+        self.send("DescribeCollection", {})
+
+    # -- judging ----------------------------------------------------------------------------
+
+    @invariant()
+    def stateful_rules_hold(self) -> None:
+        verdicts = judge(Evidence(self.exchanges), self.phase.rules)
+        failed = [v for v in verdicts if v.status is Status.FAIL]
+        if not failed:
+            return
+        messages = [f"{v.rule.id}: {f.message}" for v in failed for f in v.violations]
+        self.phase.failures.append(
+            Failure(list(self.exchanges), messages, [v.rule.id for v in failed])
+        )
+        raise AssertionError("; ".join(messages))
+
+    def probe(self) -> None:
+        """Read the final state every way the rules can judge it."""
+        self.list_users()
+        self.pages("ListFaces", {})
+        for user_id in self.users():
+            self.pages("ListFaces", {"UserId": user_id})
+        for pick in range(len(self.face_pool())):
+            self.search_by_face(pick, 0.0)
+        for pick in range(len(self.created_users)):
+            self.search_by_user(pick)
+        self.describe_collection()
+
+    def teardown(self) -> None:
+        """Probe and judge the final state, then leave the collection as the example found it."""
+        problem: AssertionError | None = None
+        try:
+            self.probe()
+            self.stateful_rules_hold()
+        except AssertionError as exc:
+            problem = exc
+        except Stop:
+            pass
+        self.clean_up()
+        if problem is not None:
+            raise problem
+
+    def clean_up(self) -> None:
+        try:
+            for user_id in sorted(self.created_users):
+                if user_id not in self.state.gone_users:
+                    self.send("DeleteUser", {"UserId": user_id}, teardown=True)
+            leftovers = [f for f in dict.fromkeys(self.indexed_faces) if f not in self.deleted()]
+            for start in range(0, len(leftovers), 100):
+                self.send("DeleteFaces", {"FaceIds": leftovers[start : start + 100]}, teardown=True)
+        except Stop:
+            pass
+
+    def deleted(self) -> set[str]:
+        return set(self.state.deleted_faces) | {
+            f for e in self.exchanges for f in strings(body(e).get("DeletedFaces"))
+        }
+
+
+def bind(phase: PhaseContext) -> type[StatefulMachine]:
+    """A machine class for one phase (hypothesis instantiates machines itself, once per example)."""
+    return type("StatefulMachine", (StatefulMachine,), {"phase": phase})

@@ -1,0 +1,335 @@
+"""What a collection must contain, rebuilt from the successful writes of an exchange log.
+
+The model never trusts intentions: a write counts only through its answer (AssociateFaces'
+`AssociatedFaces`, DeleteFaces' `DeletedFaces`...), so it judges a cassette exactly like a live
+run. It is also deliberately forgetful: whenever an answer leaves the state ambiguous (a server
+error on a write, a face neither associated nor reported, a replayed idempotency token) the
+affected knowledge is dropped instead of guessed, because a guess would become a false alarm.
+
+Reads (listings, searches) are what the rules judge, so they never overwrite what writes taught
+the model. They only fill gaps: a complete ListFaces listing reveals faces the log never indexed,
+and a reported UserStatus tells whether a user's pending association work has settled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from conformance.exchange import Exchange
+
+if TYPE_CHECKING:
+    from conformance.evidence import CollectionView, Evidence
+
+USER_STATUSES = frozenset({"ACTIVE", "UPDATING", "CREATING", "CREATED"})
+"""DOC: the service model's UserStatus enum."""
+IN_PROGRESS = frozenset({"UPDATING", "CREATING"})
+"""Statuses under which AWS says work on the user is still going on (DOC: UPDATING)."""
+
+
+@dataclass
+class UserModel:
+    """A user whose whole history is in the log (created there), so its face set is exact."""
+
+    user_id: str
+    faces: set[str] = field(default_factory=set)
+    ever_associated: bool = False
+    settled: bool = True
+    """False between a write touching the user and the first answer reporting it not in progress."""
+    not_active_polls: int = 0
+    """ListUsers answers since the last write that listed the user, holding faces, not ACTIVE."""
+
+
+@dataclass
+class CollectionModel:
+    collection_id: str
+    users: dict[str, UserModel] = field(default_factory=dict)
+    gone_users: dict[str, Exchange] = field(default_factory=dict)
+    """UserId -> the DeleteUser that removed it, until a CreateUser brings the id back."""
+    faces: dict[str, str | None] = field(default_factory=dict)
+    """Existing faces whose owner is known: FaceId -> UserId, None when unassociated."""
+    deleted_faces: dict[str, Exchange] = field(default_factory=dict)
+    released: dict[str, tuple[str, Exchange]] = field(default_factory=dict)
+    """Faces taken off a user (DisassociateFaces, DeleteUser): FaceId -> (former owner, write)."""
+    population_known: bool = False
+    """Every face in the collection is in `faces` (it was created in the log or fully listed)."""
+    tokens: set[tuple[str, str]] = field(default_factory=set)
+
+    def owner_settled(self, user_id: str) -> bool:
+        """Whether ownership involving `user_id` may be judged: its writes have completed."""
+        user = self.users.get(user_id)
+        if user is not None:
+            return user.settled
+        return user_id in self.gone_users  # DeleteUser disassociates before it answers (DOC)
+
+    def face_exists(self, face_id: str) -> bool | None:
+        """True/False when the model knows, None when it cannot tell."""
+        if face_id in self.faces:
+            return True
+        if face_id in self.deleted_faces or self.population_known:
+            return False
+        return None
+
+    def faceless_users(self) -> dict[str, UserModel]:
+        return {uid: user for uid, user in self.users.items() if not user.faces}
+
+    def forget_face(self, face_id: str) -> None:
+        self.faces.pop(face_id, None)
+        if face_id not in self.deleted_faces:
+            self.population_known = False  # it may still exist, now unaccounted for
+        self.released.pop(face_id, None)
+
+    def forget_user(self, user_id: str) -> None:
+        user = self.users.pop(user_id, None)
+        for face_id in user.faces if user else ():
+            self.forget_face(face_id)
+
+
+def strings(items: Any, key: str | None = None) -> list[str]:
+    """String members of a list (or of its dict items' `key`), skipping whatever is malformed."""
+    if not isinstance(items, list):
+        return []
+    values = [item.get(key) if key and isinstance(item, dict) else item for item in items]
+    return [value for value in values if isinstance(value, str)]
+
+
+def body(exchange: Exchange) -> dict[str, Any]:
+    parsed = exchange.json
+    return parsed if exchange.ok and isinstance(parsed, dict) else {}
+
+
+def param(exchange: Exchange, name: str) -> Any:
+    return (exchange.params or {}).get(name)
+
+
+class RunModel:
+    """Every collection a log wrote to; feed it exchanges in order with `apply`."""
+
+    def __init__(self) -> None:
+        self.collections: dict[str, CollectionModel] = {}
+
+    def get(self, collection_id: Any) -> CollectionModel | None:
+        return self.collections.get(collection_id) if isinstance(collection_id, str) else None
+
+    def apply(self, exchange: Exchange, view: CollectionView | None = None) -> None:
+        collection_id = exchange.collection_id
+        if exchange.throttled or not isinstance(collection_id, str):
+            return  # a throttled request was not processed
+        if exchange.operation == "CreateCollection":
+            if exchange.ok:
+                self.collections[collection_id] = CollectionModel(
+                    collection_id, population_known=True
+                )
+            return
+        state = self.collections.get(collection_id)
+        if exchange.operation == "DeleteCollection" and exchange.ok:
+            self.collections.pop(collection_id, None)
+            return
+        if state is None and (exchange.mutating or exchange.operation == "ListFaces"):
+            state = self.collections[collection_id] = CollectionModel(collection_id)
+        if state is None:
+            return
+        if exchange.mutating and not _trustworthy(state, exchange):
+            self.collections.pop(collection_id, None)
+            return
+        if not exchange.ok:
+            return  # a refused write changed nothing
+        handler = _HANDLERS.get(exchange.operation or "")
+        if handler is not None:
+            handler(state, exchange)
+        if exchange.operation == "ListFaces":
+            _learn_population(state, exchange, view)
+
+
+def _trustworthy(state: CollectionModel, exchange: Exchange) -> bool:
+    """A write whose effect the answer pins down: not a 5xx, not a replayed idempotency token."""
+    if exchange.server_error or (exchange.ok and not isinstance(exchange.json, dict)):
+        return False
+    token = param(exchange, "ClientRequestToken")
+    if isinstance(token, str) and exchange.operation:
+        key = (exchange.operation, token)
+        if key in state.tokens:
+            return False
+        state.tokens.add(key)
+    return True
+
+
+def _touch(state: CollectionModel, user_id: str, status: Any) -> UserModel | None:
+    user = state.users.get(user_id)
+    if user is not None:
+        user.settled = False
+        user.not_active_polls = 0
+        observe_status(state, user_id, status)
+    return user
+
+
+def observe_status(state: CollectionModel, user_id: Any, status: Any) -> None:
+    """A reported UserStatus outside IN_PROGRESS says the user's pending work has completed."""
+    user = state.users.get(user_id) if isinstance(user_id, str) else None
+    if user is not None and isinstance(status, str) and status not in IN_PROGRESS:
+        user.settled = True
+
+
+def _create_user(state: CollectionModel, exchange: Exchange) -> None:
+    user_id = param(exchange, "UserId")
+    if not isinstance(user_id, str):
+        return
+    state.gone_users.pop(user_id, None)
+    if user_id in state.users:  # should have been a ConflictException: what it did is unknown
+        state.forget_user(user_id)
+        return
+    state.users[user_id] = UserModel(user_id)
+
+
+def _delete_user(state: CollectionModel, exchange: Exchange) -> None:
+    user_id = param(exchange, "UserId")
+    if not isinstance(user_id, str):
+        return
+    for face_id, owner in list(state.faces.items()):
+        if owner == user_id:
+            state.faces[face_id] = None
+            state.released[face_id] = (user_id, exchange)
+    state.users.pop(user_id, None)
+    state.gone_users[user_id] = exchange
+
+
+def indexed_face_ids(exchange: Exchange) -> list[str]:
+    """The FaceIds an IndexFaces answer created."""
+    ids = []
+    for record in body(exchange).get("FaceRecords") or []:
+        face = record.get("Face") if isinstance(record, dict) else None
+        if isinstance(face, dict) and isinstance(face.get("FaceId"), str):
+            ids.append(face["FaceId"])
+    return ids
+
+
+def _index_faces(state: CollectionModel, exchange: Exchange) -> None:
+    for face_id in indexed_face_ids(exchange):
+        state.faces[face_id] = None
+        state.deleted_faces.pop(face_id, None)
+
+
+def _delete_faces(state: CollectionModel, exchange: Exchange) -> None:
+    for face_id in strings(body(exchange).get("DeletedFaces")):
+        owner = state.faces.pop(face_id, None)
+        if owner is not None and owner in state.users:
+            state.users[owner].faces.discard(face_id)
+        state.released.pop(face_id, None)
+        state.deleted_faces[face_id] = exchange
+
+
+def _associate_faces(state: CollectionModel, exchange: Exchange) -> None:
+    user_id = param(exchange, "UserId")
+    if not isinstance(user_id, str):
+        return
+    answer = body(exchange)
+    accepted = strings(answer.get("AssociatedFaces"), "FaceId")
+    refused = strings(answer.get("UnsuccessfulFaceAssociations"), "FaceId")
+    user = _touch(state, user_id, answer.get("UserStatus"))
+    for face_id in accepted:
+        previous = state.faces.get(face_id)
+        if previous is not None and previous != user_id and previous in state.users:
+            state.users[previous].faces.discard(face_id)
+        state.faces[face_id] = user_id
+        state.released.pop(face_id, None)
+        if user is not None:
+            user.faces.add(face_id)
+            user.ever_associated = True
+    for face_id in _unaccounted(exchange, accepted, refused):
+        if state.faces.get(face_id) != user_id:  # AWS only ignores faces already on the user
+            state.forget_face(face_id)
+            state.forget_user(user_id)
+
+
+def _disassociate_faces(state: CollectionModel, exchange: Exchange) -> None:
+    user_id = param(exchange, "UserId")
+    if not isinstance(user_id, str):
+        return
+    answer = body(exchange)
+    done = strings(answer.get("DisassociatedFaces"), "FaceId")
+    refused = strings(answer.get("UnsuccessfulFaceDisassociations"), "FaceId")
+    user = _touch(state, user_id, answer.get("UserStatus"))
+    for face_id in done:
+        if state.faces.get(face_id) == user_id:
+            state.faces[face_id] = None
+        state.released[face_id] = (user_id, exchange)
+        if user is not None:
+            user.faces.discard(face_id)
+    for face_id in _unaccounted(exchange, done, refused):
+        if state.faces.get(face_id) == user_id:
+            state.forget_face(face_id)
+            state.forget_user(user_id)
+
+
+def _unaccounted(exchange: Exchange, done: list[str], refused: list[str]) -> list[str]:
+    reported = set(done) | set(refused)
+    return [f for f in strings(param(exchange, "FaceIds")) if f not in reported]
+
+
+def _list_users(state: CollectionModel, exchange: Exchange) -> None:
+    for item in body(exchange).get("Users") or []:
+        if not isinstance(item, dict):
+            continue
+        user_id = item.get("UserId")
+        user = state.users.get(user_id) if isinstance(user_id, str) else None
+        if user is None:
+            continue
+        status = item.get("UserStatus")
+        observe_status(state, user.user_id, status)
+        if status == "ACTIVE" or not user.faces:
+            user.not_active_polls = 0
+        else:
+            user.not_active_polls += 1
+
+
+def _search_users(state: CollectionModel, exchange: Exchange) -> None:
+    for match in matches(exchange):
+        observe_status(state, match.get("UserId"), match.get("UserStatus"))
+
+
+def matches(exchange: Exchange) -> list[Mapping[str, Any]]:
+    """The `User` members of a SearchUsers answer's UserMatches, malformed entries skipped."""
+    found: list[Mapping[str, Any]] = []
+    for item in body(exchange).get("UserMatches") or []:
+        user = item.get("User") if isinstance(item, dict) else None
+        if isinstance(user, dict) and isinstance(user.get("UserId"), str):
+            found.append(user)
+    return found
+
+
+def _learn_population(
+    state: CollectionModel, exchange: Exchange, view: CollectionView | None
+) -> None:
+    """A complete, unfiltered listing in this epoch reveals every face the log never indexed."""
+    if state.population_known or view is None or view.faces is None:
+        return
+    if body(exchange).get("NextToken") or param(exchange, "UserId") or param(exchange, "FaceIds"):
+        return
+    for face_id, owner in view.faces.items():
+        if face_id not in state.faces and face_id not in state.deleted_faces:
+            state.faces[face_id] = owner
+    state.population_known = True
+
+
+_HANDLERS = {
+    "CreateUser": _create_user,
+    "DeleteUser": _delete_user,
+    "IndexFaces": _index_faces,
+    "DeleteFaces": _delete_faces,
+    "AssociateFaces": _associate_faces,
+    "DisassociateFaces": _disassociate_faces,
+    "ListUsers": _list_users,
+    "SearchUsers": _search_users,
+}
+
+
+def replay(evidence: Evidence) -> Iterator[tuple[Exchange, CollectionModel | None]]:
+    """Each exchange with the model of its collection as it stood *before* that exchange.
+
+    The yielded model is live: read it before advancing the iterator.
+    """
+    model = RunModel()
+    for exchange in evidence.exchanges:
+        yield exchange, model.get(exchange.collection_id)
+        model.apply(exchange, evidence.view(exchange))
