@@ -47,12 +47,9 @@ def bulk_load(store: Store, collection_id: str, count: int, seed: int = 7) -> li
         records.append(FaceRecord(str(uuid.uuid4()), str(uuid.uuid4()), None, 99.5, embedding))
     with store.transaction():
         collection = store.create_collection(collection_id)
-        store.add_faces(collection, records)
         for start in range(0, count, FACES_PER_USER):
             user_id = f"user-{start // FACES_PER_USER:07d}"
-            store.create_user(collection, user_id)
-            for record in records[start : start + FACES_PER_USER]:
-                store.associate(collection, user_id, record.face_id)
+            store.import_user(collection, user_id, records[start : start + FACES_PER_USER])
     return [record.face_id for record in records]
 
 
@@ -98,20 +95,45 @@ def timed(calls: int, run: Callable[[int], object]) -> list[float]:
     return samples
 
 
+class ServerLog:
+    """The server's request log (stderr), read back for server-side latencies per phase."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def server_times(self, last: int | None = None) -> list[float]:
+        """Latencies logged since the previous call (the final `last` of them, if given)."""
+        time.sleep(0.2)  # the server logs a request just after answering it
+        with self.path.open() as log:
+            log.seek(self.offset)
+            lines = log.readlines()
+            self.offset = log.tell()
+        times = [
+            float(line.split()[-2].removesuffix("ms")) / 1000
+            for line in lines
+            if line.split()[-2:-1] and line.split()[-2].endswith("ms")
+        ]
+        return times[-last:] if last else times
+
+
 @contextmanager
-def serve(*args: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conformance", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+def serve(*args: str) -> Iterator[tuple[str, ServerLog]]:
+    log_path = Path(tempfile.mkstemp(prefix="reference-bench-", suffix=".log")[1])
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "conformance", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            text=True,
+        )
     try:
         assert process.stdout is not None
-        yield process.stdout.readline().strip()
+        yield process.stdout.readline().strip(), ServerLog(log_path)
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log_path.unlink()
 
 
 def bench_search(workdir: Path, size: int, searches: int) -> None:
@@ -122,17 +144,24 @@ def bench_search(workdir: Path, size: int, searches: int) -> None:
     face_ids = bulk_load(store, collection_id, size)
     store.close()
     loaded = time.perf_counter() - started
-    with serve("--state", str(state)) as url:
-        run_searches(url, collection_id, face_ids, size, searches, loaded)
+    with serve("--state", str(state)) as (url, log):
+        run_searches(url, log, collection_id, face_ids, size, searches, loaded)
 
 
 def run_searches(
-    url: str, collection_id: str, face_ids: list[str], size: int, searches: int, loaded: float
+    url: str,
+    log: ServerLog,
+    collection_id: str,
+    face_ids: list[str],
+    size: int,
+    searches: int,
+    loaded: float,
 ) -> None:
     raw = RawClient(url)
     started = time.perf_counter()
     raw.call("SearchUsers", {"CollectionId": collection_id, "FaceId": face_ids[0]})
     built = time.perf_counter() - started
+    log.server_times()
     print(
         f"{size:>7} faces ({size // FACES_PER_USER} users)  bulk load {loaded:5.1f} s  "
         f"first search (index build) {built * 1000:.0f} ms"
@@ -150,12 +179,18 @@ def run_searches(
             ),
         )
         print(f"  raw http   SearchUsers {label:<34} {percentiles(samples)}")
+        print(
+            f"    in server                                           {percentiles(log.server_times(searches))}"
+        )
     users = [f"user-{int(i):07d}" for i in rng.integers(0, size // FACES_PER_USER, searches)]
     samples = timed(
         searches,
         lambda i: raw.call("SearchUsers", {"CollectionId": collection_id, "UserId": users[i]}),
     )
     print(f"  raw http   SearchUsers {'UserId (4 query faces)':<34} {percentiles(samples)}")
+    print(
+        f"    in server                                           {percentiles(log.server_times(searches))}"
+    )
     client = boto3.client(
         "rekognition",
         endpoint_url=url,
@@ -171,7 +206,7 @@ def run_searches(
 
 
 def bench_index(images: int) -> None:
-    with serve() as url:
+    with serve() as (url, _log):
         run_index(url, images)
 
 

@@ -123,6 +123,18 @@ class Store:
         collection.invalidate()
         self._journal.add_user(collection.collection_id, user_id)
 
+    def import_user(
+        self, collection: Collection, user_id: str, faces: Iterable[FaceRecord] = ()
+    ) -> None:
+        """Create a user together with new faces already associated: bulk set-up in one step."""
+        owned = list(faces)
+        for face in owned:
+            face.user_id = user_id
+        self.create_user(collection, user_id)
+        self.add_faces(collection, owned)
+        collection.users[user_id].face_ids.extend(face.face_id for face in owned)
+        collection.invalidate()
+
     def delete_user(self, collection: Collection, user_id: str) -> None:
         for face_id in list(collection.users[user_id].face_ids):
             self.disassociate(collection, user_id, face_id)
