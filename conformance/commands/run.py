@@ -46,6 +46,9 @@ def register(subparsers: Any) -> None:
         "--faces", metavar="DIR", help="seed from photos: one sub-folder of images per person"
     )
     where.add_argument(
+        "--cassette", metavar="PATH", help="judge a recorded run offline (nothing is sent)"
+    )
+    where.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -106,6 +109,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         max_requests=budget or None,
         rps=rps if args.rps is not None else None,
         report_dir=Path(args.report_dir) if args.report_dir else None,
+        cassette=Path(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),
     )
     if config.faults and not config.uses_reference:
@@ -133,8 +137,9 @@ def handle(args: argparse.Namespace) -> int:
     if config.report_dir is not None:
         check_report_dir(config.report_dir)
     plan = engine.plan(config)
-    reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
-    print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
+    if config.cassette is None:
+        reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
+        print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
     for note in plan.notes:
         warn(note)
     with reports.ProgressDisplay(total=plan.total) as progress:

@@ -30,7 +30,7 @@ from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import judge
-from conformance.targets import build
+from conformance.targets import build, check
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
 
@@ -44,6 +44,9 @@ Notice = Callable[[str], None]
 
 def plan(config: RunConfig) -> Plan:
     """The plan `run` would announce, without sending anything."""
+    if config.cassette is not None:
+        check(config)
+        return Plan(f"cassette {config.cassette}", {}, None, config.seed or 0, 0, [])
     target = build(config)
     return make_plan(config, target, stateful_bound=_stateful_bound(config))
 
@@ -55,6 +58,12 @@ def run(
     announce: Announce | None = None,
     notice: Notice | None = None,
 ) -> RunResult:
+    if config.cassette is not None:
+        # a recording is judged as recorded: the engine has nothing to choose or send
+        from conformance.targets.cassette import replay
+
+        check(config)
+        return replay(config)
     target = build(config)
     the_plan = make_plan(config, target, stateful_bound=_stateful_bound(config))
     if announce is not None:
@@ -74,12 +83,16 @@ def run(
                 stats = session.client.stats
                 try:
                     notes += _exercise(config, session, the_plan)
-                except BudgetExhausted as exc:
-                    reason = f"{exc}; rules it left unexercised are not verified"
+                except BudgetExhausted:
+                    # the transport's own figure excludes the request kept for teardown
+                    reason = (
+                        f"request budget of {config.max_requests} exhausted (--max-requests); "
+                        "rules it left unexercised are not verified"
+                    )
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
     verdicts = judge(Evidence(exchanges))
-    reason = reason or _unhealthy(exchanges)
+    reason = reason or health_problem(exchanges)
     return RunResult(
         target=target.description,
         verdicts=verdicts,
@@ -131,7 +144,7 @@ def _require_content(found: Discovery, session: Session) -> None:
     raise ConformanceError(f"collection {found.collection_id!r} has {what}: nothing to verify")
 
 
-def _unhealthy(exchanges: list[Exchange]) -> str | None:
+def health_problem(exchanges: list[Exchange]) -> str | None:
     if not exchanges:
         return "no request was answered"
     bad = sum(1 for e in exchanges if e.throttled or e.server_error)

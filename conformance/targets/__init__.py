@@ -19,8 +19,13 @@ def check(config: RunConfig) -> None:
     """Raise UsageError (one line) for options that contradict each other."""
     if config.endpoint_url and config.aws:
         raise UsageError("--endpoint-url and --aws are alternatives: pass one")
-    if config.cassette is not None and (config.endpoint_url or config.aws):
-        raise UsageError("--cassette replays a recording: it cannot be combined with a target")
+    if config.cassette is not None and (
+        config.endpoint_url or config.aws or config.read_only or config.faces_dir or config.faults
+    ):
+        raise UsageError(
+            "--cassette judges a recording: it cannot be combined with a target, --read-only, "
+            "--faces or --fault"
+        )
     if config.read_only and not config.collection_id:
         raise UsageError("--read-only needs --collection-id (the existing collection to judge)")
     if config.collection_id and not config.read_only:

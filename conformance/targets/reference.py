@@ -27,20 +27,21 @@ class ReferenceTarget(EndpointTarget):
             credentials=LOOPBACK_CREDENTIALS,
             description=DESCRIPTION,
         )
+        from conformance.reference import faults
+
+        try:
+            faults.resolve(config.faults)  # before the plan is printed, not after
+        except faults.UnknownFaultError as exc:
+            raise UsageError(str(exc.args[0])) from None
 
     def open(self, notice: Notice) -> AbstractContextManager[Session]:
         return self._serve(notice)
 
     @contextmanager
     def _serve(self, notice: Notice) -> Iterator[Session]:
-        from conformance.reference import faults
         from conformance.reference.protocol import ReferenceServer
 
-        try:
-            server = ReferenceServer(port=0, faults=self.config.faults, quiet=True)
-        except faults.UnknownFaultError as exc:
-            raise UsageError(str(exc.args[0])) from None
-        with server:
+        with ReferenceServer(port=0, faults=self.config.faults, quiet=True) as server:
             self.url = server.url
             with self._open(notice) as session:
                 yield session

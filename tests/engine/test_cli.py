@@ -1,0 +1,79 @@
+"""`searchusers-conformance run` as users call it: exit codes, one-line errors, the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from tests.engine.conftest import run_cli
+
+
+def test_run_subprocess_conforms_and_prints_a_summary(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    done = run_cli(["run", "--max-examples", "10", "--report-dir", str(reports)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "verdict: conforms" in done.stdout
+    assert "results.order" in done.stdout
+    assert "Plan against embedded reference" in done.stderr
+    assert "seed " in done.stderr
+    assert sorted(p.name for p in reports.iterdir()) == ["junit.xml", "report.json", "report.md"]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--read-only"], "--read-only"),
+        (["--collection-id", "c"], "--collection-id"),
+        (["--endpoint-url", "http://x", "--aws"], "--aws"),
+        (
+            ["--endpoint-url", "http://x", "--collection-id", "c", "--read-only", "--faces", "d"],
+            "--faces",
+        ),
+        (["--collection-id", "c", "--read-only"], "--read-only"),
+        (["--endpoint-url", "ftp://x"], "--endpoint-url"),
+        (["--seed", "abc"], "--seed"),
+        (["--max-requests", "-1"], "--max-requests"),
+        (["--rps", "0"], "--rps"),
+        (["--max-examples", "-3"], "--max-examples"),
+        (["--aws", "--fault", "unordered-results"], "--fault"),
+        (["--fault", "no-such-fault"], "no-such-fault"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    assert err.startswith("searchusers-conformance: error:") and named in err
+
+
+def test_unwritable_report_dir_fails_before_sending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["run", "--report-dir", str(blocker / "reports")]) == 2
+    captured = capsys.readouterr()
+    assert "cannot create report folder" in captured.err
+    assert "Plan against" not in captured.err
+
+
+def test_budget_of_20_stops_not_verified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--max-requests", "20"]) == 2
+    captured = capsys.readouterr()
+    assert "not verified" in captured.out
+    assert "request budget of 20 exhausted" in captured.out
+    assert "requests: 20 " in captured.out  # the teardown's reserved request included
+
+
+def test_unreachable_endpoint_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--endpoint-url", "http://127.0.0.1:9", "--max-examples", "0"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("searchusers-conformance: error: cannot reach http://127.0.0.1:9")

@@ -1,0 +1,64 @@
+"""The plan announced before the first request, and how a run degrades within its budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from conformance.config import RunConfig
+from conformance.engine import health_problem, plan
+from conformance.exchange import Exchange
+from conformance.targets.base import READ_ONLY_OPERATIONS
+
+WRITES = {"CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces", "DeleteCollection"}
+
+
+def test_default_plan_fits_the_default_budget() -> None:
+    announced = plan(RunConfig())
+    assert announced.total <= 300
+    assert announced.property_examples == 25
+    assert not announced.notes
+    assert set(announced.operations) >= WRITES
+    assert announced.operations["DeleteCollection"] == 1
+
+
+def test_tight_budget_shrinks_the_property_phase_and_says_so() -> None:
+    roomy = plan(RunConfig(max_requests=None))
+    tight = plan(RunConfig(max_requests=roomy.total - 20))
+    assert tight.property_examples == 15
+    assert tight.total <= roomy.total - 20
+    assert any("property examples reduced from 25 to 15" in note for note in tight.notes)
+
+
+def test_budget_below_the_fixed_phases_warns_of_not_verified() -> None:
+    tiny = plan(RunConfig(max_requests=20))
+    assert tiny.property_examples == 0
+    assert any("not verified" in note for note in tiny.notes)
+
+
+def test_read_only_plan_names_only_read_operations() -> None:
+    announced = plan(
+        RunConfig(endpoint_url="http://127.0.0.1:1", collection_id="c", read_only=True)
+    )
+    assert set(announced.operations) <= READ_ONLY_OPERATIONS
+    assert announced.total <= 300
+
+
+def test_seed_is_stable_per_target_and_overridable() -> None:
+    assert plan(RunConfig()).seed == plan(RunConfig()).seed
+    assert plan(RunConfig(endpoint_url="http://127.0.0.1:1")).seed != plan(RunConfig()).seed
+    assert plan(RunConfig(seed=42)).seed == 42
+
+
+def answers(statuses: Iterable[tuple[int, bytes]]) -> list[Exchange]:
+    return [
+        Exchange(i, "SearchUsers", {}, {}, b"{}", status, {}, body)
+        for i, (status, body) in enumerate(statuses)
+    ]
+
+
+def test_mostly_throttled_or_failing_is_not_verified() -> None:
+    throttled = (400, b'{"__type": "ThrottlingException"}')
+    assert health_problem(answers([throttled] * 6 + [(200, b"{}")] * 4)) is not None
+    assert health_problem(answers([(500, b"{}")] * 3 + [(200, b"{}")] * 2)) is not None
+    assert health_problem(answers([throttled] * 4 + [(200, b"{}")] * 6)) is None
+    assert health_problem([]) is not None
