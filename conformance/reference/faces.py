@@ -4,20 +4,20 @@ This is *not* face recognition. The model is a fixed, documented function of the
 that fixtures can place users at any similarity they need and get the same numbers every run:
 
 1. Decode with Pillow; only PNG and JPEG are accepted (the formats Rekognition accepts).
-2. Convert to 8-bit grayscale and resize to a ``GRID`` x ``GRID`` (12 x 12) thumbnail with box
+2. Convert to 8-bit grayscale and resize to a ``GRID`` x ``GRID`` (10 x 10) thumbnail with box
    (area-average) resampling.
-3. Centre the 144 values on their mean. If their standard deviation is below ``MIN_CONTRAST``
+3. Centre the 100 values on their mean. If their standard deviation is below ``MIN_CONTRAST``
    grey levels the image is blank/uniform: it "has no face".
-4. Scale to unit length and multiply by a fixed 144 x 144 orthogonal matrix drawn from a seeded
+4. Scale to unit length and multiply by a fixed 100 x 100 orthogonal matrix drawn from a seeded
    Gaussian (QR). Being orthogonal, the projection preserves angles, so before step 5 the cosine
    of two embeddings *is* the Pearson correlation of the two thumbnails.
-5. Quantise: scale so the largest component is +-``QUANT`` (340) and round to integers. Every
+5. Quantise: scale so the largest component is +-``QUANT`` (400) and round to integers. Every
    dot product of two embeddings is then an integer below 2**24, so float32 arithmetic computes it
    *exactly* in any summation order (BLAS blocking, threads): identical embeddings always tie.
 
 Similarity of embeddings ``a`` and ``b`` is ``clip(dot(a, b) * (1/|a| * 1/|b|), 0, 1) * 100``
 with every step in float32, so each value is float32-representable, like AWS's. Near-identical
-images score close to 100; unrelated images score near 0 (random 144-dimensional directions).
+images score close to 100; unrelated images score near 0 (random 100-dimensional directions).
 
 The generator draws a person's canonical thumbnail from ``person_seed`` and builds variants as
 ``c * canonical + sqrt(1 - c**2) * orthogonal_noise`` in the centred, normalised pixel space,
@@ -37,9 +37,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
-GRID: Final = 12
+GRID: Final = 10
 DIMENSIONS: Final = GRID * GRID
-QUANT: Final = 340  # DIMENSIONS * QUANT**2 < 2**24: float32 dot products are exact.
+QUANT: Final = 400  # DIMENSIONS * QUANT**2 < 2**24: float32 dot products are exact.
 MIN_CONTRAST: Final = 2.0
 MODEL_SEED: Final = 20230627
 PERSON_DOMAIN: Final = 0x5EA4C4
@@ -200,12 +200,12 @@ def _mixed(person_seed: int, cosine: float, salt: int) -> npt.NDArray[np.float64
     return c * base + math.sqrt(1.0 - c * c) * _noise_direction(person_seed, salt)
 
 
-def person_image(person_seed: int, variant: float = 0.0, size: int = 96, salt: int = 0) -> bytes:
+def person_image(person_seed: int, variant: float = 0.0, size: int = 100, salt: int = 0) -> bytes:
     """A PNG of person `person_seed`; `variant` 0..1 moves it away from the canonical image.
 
     The similarity to the canonical image is about ``100 * (1 - variant)``; variant 0 is the
     canonical image itself. `salt` picks the direction of the change, so two variants with
-    different salts differ from each other too. Sizes that are multiples of GRID (12) reproduce
+    different salts differ from each other too. Sizes that are multiples of GRID (10) reproduce
     the thumbnail exactly; other sizes work but blur it slightly.
     """
     if not 0.0 <= variant <= 1.0:
@@ -224,7 +224,7 @@ def similarity_between(image_a: bytes, image_b: bytes) -> float:
 def image_with_similarity(
     person_seed: int,
     target: float,
-    size: int = 96,
+    size: int = 100,
     salt: int = 0,
     tolerance: float = 0.05,
 ) -> bytes:
@@ -293,7 +293,7 @@ def _with_text_chunk(image: Image.Image, level: int) -> bytes:
     return out.getvalue()
 
 
-def blank_image(size: int = 96, grey: int = 128) -> bytes:
+def blank_image(size: int = 100, grey: int = 128) -> bytes:
     """A uniform PNG: decodes fine but contains no face."""
     out = io.BytesIO()
     Image.new("L", (size, size), color=grey).save(out, format="PNG")
