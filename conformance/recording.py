@@ -178,13 +178,21 @@ def _header(request: Any, name: str) -> str:
     return ""
 
 
+IGNORED_MEMBERS = frozenset({"ClientRequestToken"})
+"""Request members that differ on every run by design: botocore fills idempotency tokens with
+a fresh UUID, so a replayed CreateUser or AssociateFaces would never match its recording."""
+
+
 @functools.lru_cache(maxsize=8192)
 def canonical_body(body: bytes) -> str | bytes:
     """A JSON body in a form where key order does not matter but types do (1 is not 1.0)."""
     try:
-        return json.dumps(json.loads(body), sort_keys=True)
+        parsed = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return body
+    if isinstance(parsed, dict):
+        parsed = {k: v for k, v in parsed.items() if k not in IGNORED_MEMBERS}
+    return json.dumps(parsed, sort_keys=True)
 
 
 def _body(request: Any) -> bytes:

@@ -1,0 +1,224 @@
+"""Replay: offline, faithful to the live run, and clear about broken cassettes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from conformance.cli import main
+from conformance.config import RunConfig
+from conformance.engine import run
+from conformance.errors import CassetteError
+from conformance.recording import Interaction, load_exchanges, to_exchanges, use_cassette
+from conformance.reference.protocol import ReferenceServer
+from conformance.targets.cassette import NetworkBlocked, network_blocked, replay
+from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
+
+from .conftest import SHIPPED
+
+
+@pytest.fixture
+def sockets(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every socket created from here on (a replay must create none)."""
+    created: list[Any] = []
+    original = socket.socket.__init__
+
+    def counting(self: socket.socket, *args: Any, **kwargs: Any) -> None:
+        created.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "__init__", counting)
+    return created
+
+
+def test_replay_gives_the_live_verdicts_without_opening_a_socket(
+    gate_cassette: Path, sockets: list[Any]
+) -> None:
+    result = replay(RunConfig(cassette=gate_cassette))
+    assert sockets == []
+    live = run(RunConfig(seed=11))  # the same run the fixture recorded
+    assert {v.rule.id: v.status for v in result.verdicts} == {
+        v.rule.id: v.status for v in live.verdicts
+    }
+    assert result.exit_code == 0 and len(result.exchanges) == len(live.exchanges)
+    assert any(e.operation == "SearchUsers" for e in result.exchanges)
+
+
+def test_replay_of_a_broken_recording_fails_the_gate(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    with ReferenceServer(quiet=True, faults=["unordered-results"]) as faulty:
+        assert main(["record", "--cassette", str(path), "--endpoint-url", faulty.url]) in (1, 2)
+    result = replay(RunConfig(cassette=path))
+    assert result.exit_code == 1
+    assert "results.order" in {v.rule.id for v in result.failing()}
+
+
+def test_the_network_is_blocked_during_a_replay(server: ReferenceServer) -> None:
+    with network_blocked(), pytest.raises(NetworkBlocked):
+        urllib.request.urlopen(server.url, timeout=2)
+    # and restored afterwards
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(server.url, timeout=2)
+
+
+def _boto3(url: str) -> Any:
+    return boto3.client(
+        "rekognition",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 0}),
+    )
+
+
+def test_vcr_matching_ignores_port_and_key_order_but_not_the_operation(
+    tmp_path: Path, server: ReferenceServer, sockets: list[Any]
+) -> None:
+    path = tmp_path / "trap.yaml"
+    with use_cassette(path, mode="all"):
+        transport = Transport(TransportSettings(endpoint_url=server.url), LOOPBACK_CREDENTIALS)
+        transport.call("CreateCollection", {"CollectionId": "c1"})
+        searched = transport.call("SearchUsers", {"CollectionId": "c1", "UserId": "u"})
+        listed = _boto3(server.url).list_collections()
+    sockets.clear()
+    # another port, the operations in another order, members in another order
+    with use_cassette(path):
+        client = _boto3("http://127.0.0.1:1")
+        assert client.list_collections()["CollectionIds"] == listed["CollectionIds"]
+        transport = Transport(
+            TransportSettings(endpoint_url="http://127.0.0.1:2"), LOOPBACK_CREDENTIALS
+        )
+        again = transport.call_raw(b'{"UserId": "u", "CollectionId": "c1"}')
+        assert again.json == searched.json and again.status == searched.status
+    assert not [s for s in sockets if s and s[0] != socket.AF_UNIX]
+
+
+def test_an_unrecorded_request_is_reported_as_such(tmp_path: Path) -> None:
+    cassette = SHIPPED / "aws-example-search-users.yaml"
+    transport = Transport(
+        TransportSettings(endpoint_url="http://127.0.0.1:1"), LOOPBACK_CREDENTIALS
+    )
+    with (
+        pytest.raises(
+            CassetteError, match=r"holds no .*answer for POST RekognitionService\.SearchUsers"
+        ),
+        use_cassette(cassette),
+    ):
+        # MaxUsers 2.0 is not the recorded 2: types matter
+        transport.call_raw(
+            b'{"CollectionId": "MyCollection", "MaxUsers": 2.0, "UserId": "DemoUser",'
+            b' "UserMatchThreshold": 70}'
+        )
+
+
+def _interaction(number: int, status: int, body: bytes = b'{"CollectionId": "c"}') -> Interaction:
+    return Interaction(
+        number,
+        "POST",
+        "https://rekognition.us-east-1.amazonaws.com/",
+        {"x-amz-target": "RekognitionService.SearchUsers"},
+        body,
+        status,
+        {"content-type": "application/x-amz-json-1.1"},
+        b'{"__type": "ThrottlingException"}' if status != 200 else b'{"UserMatches": []}',
+    )
+
+
+def test_retries_of_a_throttled_request_fold_into_one_exchange() -> None:
+    folded = to_exchanges(
+        [_interaction(1, 400), _interaction(2, 400), _interaction(3, 200), _interaction(4, 200)]
+    )
+    assert [(e.status, e.attempts) for e in folded] == [(200, 3), (200, 1)]
+    other = to_exchanges([_interaction(1, 400), _interaction(2, 200, b'{"CollectionId": "d"}')])
+    assert [(e.status, e.attempts) for e in other] == [(400, 1), (200, 1)]
+
+
+def _cut(source: Path, target: Path, share: float) -> Path:
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * share)])
+    return target
+
+
+OTHER_SERVICE = """interactions:
+- request:
+    body: '{"TableName": "t"}'
+    headers:
+      X-Amz-Target: [DynamoDB_20120810.DescribeTable]
+    method: POST
+    uri: https://dynamodb.us-east-1.amazonaws.com/
+  response:
+    body: {string: '{}'}
+    headers: {}
+    status: {code: 200, message: OK}
+version: 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cassette not found"),
+        ("", "is empty"),
+        ("interactions: []\nversion: 1\n", "is empty"),
+        ("interactions:\n- request: {method: POST\n", "not valid YAML"),
+        ("just text\n", "not a vcrpy cassette"),
+        ("interactions:\n- {}\nversion: 1\n", "interaction 1 has no request"),
+        (OTHER_SERVICE, "holds no Rekognition requests"),
+        (
+            OTHER_SERVICE.replace(
+                "DynamoDB_20120810.DescribeTable", "RekognitionService.ListCollections"
+            ),
+            "holds no SearchUsers exchange",
+        ),
+    ],
+)
+def test_bad_cassettes_give_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    if content is not None:
+        path.write_text(content)
+    assert main(["run", "--cassette", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert any(message in line for line in err), err
+    assert "Traceback" not in "\n".join(err)
+
+
+@pytest.mark.parametrize("share", [0.5, 0.999])
+def test_truncated_recordings_are_refused(
+    gate_cassette: Path, tmp_path: Path, share: float
+) -> None:
+    cut = _cut(gate_cassette, tmp_path / "cut.yaml", share)
+    with pytest.raises(CassetteError, match="truncated"):
+        load_exchanges(cut)
+
+
+def test_a_corrupt_cassette_fails_in_a_subprocess_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.yaml"
+    path.write_bytes(b"interactions:\n  - request: [\x00\xff\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--cassette", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    errors = [line for line in done.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and str(path) in errors[0] and "Traceback" not in done.stderr
+
+
+def test_a_recording_that_was_not_verified_stays_not_verified(tmp_path: Path) -> None:
+    text = (SHIPPED / "aws-example-search-users.yaml").read_text()
+    path = tmp_path / "partial.yaml"
+    path.write_text(text.replace("metadata:\n", "metadata:\n  recorded_exit_code: 2\n"))
+    assert replay(RunConfig(cassette=path)).exit_code == 2
+    assert replay(RunConfig(cassette=SHIPPED / "aws-example-search-users.yaml")).exit_code == 0
