@@ -41,46 +41,33 @@ def test_search():
     assert rekognition.list_collections()["CollectionIds"] == ["c1"]
 """
 
-# The same calls recorded at another port, ListCollections first, members in another order.
-RECORDED = """interactions:
-- request:
-    body: '{"CollectionId": "c1"}'
-    headers: {X-Amz-Target: [RekognitionService.CreateCollection]}
+
+def _recorded(target: str, body: str, answer: str) -> str:
+    return f"""- request:
+    body: '{body}'
+    headers: {{X-Amz-Target: [RekognitionService.{target}]}}
     method: POST
     uri: http://127.0.0.1:9/
   response:
-    body: {string: '{"StatusCode": 200}'}
-    headers: {Content-Type: [application/x-amz-json-1.1]}
-    status: {code: 200, message: OK}
-- request:
-    body: '{"UserId": "alice", "CollectionId": "c1"}'
-    headers: {X-Amz-Target: [RekognitionService.CreateUser]}
-    method: POST
-    uri: http://127.0.0.1:9/
-  response:
-    body: {string: '{}'}
-    headers: {Content-Type: [application/x-amz-json-1.1]}
-    status: {code: 200, message: OK}
-- request:
-    body: '{}'
-    headers: {X-Amz-Target: [RekognitionService.ListCollections]}
-    method: POST
-    uri: http://127.0.0.1:9/
-  response:
-    body: {string: '{"CollectionIds": ["c1"]}'}
-    headers: {Content-Type: [application/x-amz-json-1.1]}
-    status: {code: 200, message: OK}
-- request:
-    body: '{"MaxUsers": 2, "UserId": "alice", "CollectionId": "c1"}'
-    headers: {X-Amz-Target: [RekognitionService.SearchUsers]}
-    method: POST
-    uri: http://127.0.0.1:9/
-  response:
-    body: {string: '{"UserMatches": []}'}
-    headers: {Content-Type: [application/x-amz-json-1.1]}
-    status: {code: 200, message: OK}
-version: 1
+    body: {{string: '{answer}'}}
+    headers: {{Content-Type: [application/x-amz-json-1.1]}}
+    status: {{code: 200, message: OK}}
 """
+
+
+# The same calls recorded at another port, ListCollections first, members in another order.
+RECORDED = (
+    "interactions:\n"
+    + _recorded("CreateCollection", '{"CollectionId": "c1"}', '{"StatusCode": 200}')
+    + _recorded("CreateUser", '{"UserId": "alice", "CollectionId": "c1"}', "{}")
+    + _recorded("ListCollections", "{}", '{"CollectionIds": ["c1"]}')
+    + _recorded(
+        "SearchUsers",
+        '{"MaxUsers": 2, "UserId": "alice", "CollectionId": "c1"}',
+        '{"UserMatches": []}',
+    )
+    + "version: 1\n"
+)
 
 
 def _registered() -> bool:

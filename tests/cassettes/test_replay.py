@@ -9,9 +9,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from conformance.cli import main
 from conformance.config import RunConfig
@@ -21,6 +19,7 @@ from conformance.recording import Interaction, load_exchanges, to_exchanges, use
 from conformance.reference.protocol import ReferenceServer
 from conformance.targets.cassette import NetworkBlocked, network_blocked, replay
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
+from tests.reference.conftest import make_client
 
 from .conftest import SHIPPED
 
@@ -69,17 +68,6 @@ def test_the_network_is_blocked_during_a_replay(server: ReferenceServer) -> None
         urllib.request.urlopen(server.url, timeout=2)
 
 
-def _boto3(url: str) -> Any:
-    return boto3.client(
-        "rekognition",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 0}),
-    )
-
-
 def test_vcr_matching_ignores_port_and_key_order_but_not_the_operation(
     tmp_path: Path, server: ReferenceServer, sockets: list[Any]
 ) -> None:
@@ -88,11 +76,11 @@ def test_vcr_matching_ignores_port_and_key_order_but_not_the_operation(
         transport = Transport(TransportSettings(endpoint_url=server.url), LOOPBACK_CREDENTIALS)
         transport.call("CreateCollection", {"CollectionId": "c1"})
         searched = transport.call("SearchUsers", {"CollectionId": "c1", "UserId": "u"})
-        listed = _boto3(server.url).list_collections()
+        listed = make_client(server.url).list_collections()
     sockets.clear()
     # another port, the operations in another order, members in another order
     with use_cassette(path):
-        client = _boto3("http://127.0.0.1:1")
+        client = make_client("http://127.0.0.1:1")
         assert client.list_collections()["CollectionIds"] == listed["CollectionIds"]
         transport = Transport(
             TransportSettings(endpoint_url="http://127.0.0.1:2"), LOOPBACK_CREDENTIALS
