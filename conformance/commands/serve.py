@@ -17,6 +17,7 @@ from typing import Any
 from conformance.errors import UsageError
 from conformance.reference import faults
 from conformance.reference.demo import DEMO_COLLECTION, seed_demo
+from conformance.reference.persistence import StateError
 from conformance.reference.protocol import ReferenceServer
 
 
@@ -56,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc.args[0])) from exc
     try:
         server.start()
+    except StateError as exc:
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
     try:

@@ -26,6 +26,7 @@ from typing import Any
 from conformance.reference import faces, pagination
 from conformance.reference.api_errors import ApiError, invalid_parameter, not_found
 from conformance.reference.records import FaceRecord, TokenRecord, UserRecord
+from conformance.reference.search import SearchIndex
 from conformance.reference.store import FACE_MODEL_VERSION, Collection, Store
 
 Params = dict[str, Any]
@@ -410,19 +411,21 @@ def _disassociate(store: Store, collection: Collection, user: UserRecord, params
 
 
 def _matches(
-    collection: Collection, queries: list[faces.Embedding], params: Params, exclude: str | None
+    index: SearchIndex, queries: list[faces.Embedding], params: Params, exclude: str | None
 ) -> list[Result]:
-    found = collection.index().search(
+    """Search a snapshot without holding the store lock, so searches run in parallel.
+
+    The index is immutable and only holds users that had faces when it was taken, so every
+    match is ACTIVE as of that snapshot: results are consistent with one moment in time.
+    """
+    found = index.search(
         queries,
         threshold=float(params.get("UserMatchThreshold", DEFAULT_SEARCH_THRESHOLD)),
         limit=int(params.get("MaxUsers", DEFAULT_MAX_USERS)),
         exclude=exclude,
     )
     return [
-        {
-            "Similarity": m.similarity,
-            "User": {"UserId": m.user_id, "UserStatus": collection.users[m.user_id].status},
-        }
+        {"Similarity": m.similarity, "User": {"UserId": m.user_id, "UserStatus": "ACTIVE"}}
         for m in found
     ]
 
@@ -432,21 +435,26 @@ def search_users(store: Store, params: Params) -> Result:
         raise invalid_parameter("Exactly one of FaceId or UserId must be provided")
     with store.lock:
         collection = _collection(store, params["CollectionId"])
-        result: Result = {"FaceModelVersion": FACE_MODEL_VERSION}
+        index = collection.index()
+        exclude: str | None = None
         if "FaceId" in params:
             face = collection.faces.get(params["FaceId"])
             if face is None:
                 raise invalid_parameter()
-            result["UserMatches"] = _matches(collection, [face.embedding], params, None)
-            result["SearchedFace"] = {"FaceId": face.face_id}
+            queries = [face.embedding]
+            searched: Result = {"SearchedFace": {"FaceId": face.face_id}}
         else:
             user = collection.users.get(params["UserId"])
             if user is None:
                 raise invalid_parameter()
             queries = [collection.faces[face_id].embedding for face_id in user.face_ids]
-            result["UserMatches"] = _matches(collection, queries, params, user.user_id)
-            result["SearchedUser"] = {"UserId": user.user_id}
-    return result
+            exclude = user.user_id
+            searched = {"SearchedUser": {"UserId": user.user_id}}
+    return {
+        "UserMatches": _matches(index, queries, params, exclude),
+        "FaceModelVersion": FACE_MODEL_VERSION,
+        **searched,
+    }
 
 
 def search_users_by_image(store: Store, params: Params) -> Result:
@@ -456,10 +464,9 @@ def search_users_by_image(store: Store, params: Params) -> Result:
     if embedding is None:
         raise invalid_parameter("There are no faces in the image. Should be at least 1.")
     with store.lock:
-        collection = _collection(store, params["CollectionId"])
-        matches = _matches(collection, [embedding], params, None)
+        index = _collection(store, params["CollectionId"]).index()
     return {
-        "UserMatches": matches,
+        "UserMatches": _matches(index, [embedding], params, None),
         "FaceModelVersion": FACE_MODEL_VERSION,
         "SearchedFace": {"FaceDetail": _face_detail(embedding)},
         "UnsearchedFaces": [],

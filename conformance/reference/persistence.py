@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
+class StateError(Exception):
+    """The state file cannot be opened or is not a reference-service database."""
+
+
 class Journal:
     """The no-op journal: the in-memory default. Subclasses persist each call."""
 
@@ -87,9 +91,12 @@ class SqliteJournal(Journal):
     """Journal into one SQLite file; callers serialise access (the store's lock)."""
 
     def __init__(self, path: str | Path) -> None:
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.executescript(_SCHEMA)
-        self._db.commit()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False)
+            self._db.executescript(_SCHEMA)
+            self._db.commit()
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot use state file {str(path)!r}: {exc}") from exc
 
     def load_collections(self) -> list[tuple[str, float]]:
         return list(self._db.execute("SELECT id, created FROM collections ORDER BY id"))

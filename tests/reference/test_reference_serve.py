@@ -118,3 +118,16 @@ def test_help_mentions_state(flag: str, capsys: Any) -> None:
     with pytest.raises(SystemExit):
         main(["serve", flag])
     assert "--state" in capsys.readouterr().out
+
+
+def test_state_file_that_is_not_a_database(tmp_path: Path, capsys: Any) -> None:
+    bogus = tmp_path / "state.sqlite"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    assert main(["serve", "--state", str(bogus)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "state file" in err[0]
+
+
+def test_state_in_missing_directory(tmp_path: Path, capsys: Any) -> None:
+    assert main(["serve", "--state", str(tmp_path / "no" / "such" / "dir.sqlite")]) == 2
+    assert "state file" in capsys.readouterr().err
