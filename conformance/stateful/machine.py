@@ -143,14 +143,18 @@ class StatefulMachine(RuleBasedStateMachine):
 
     @initialize()
     def baseline(self) -> None:
-        """Two users with a face each and one loose face, so even a short example has state."""
+        """The transitions every example must cover, whatever hypothesis draws next: three users,
+        three faces, an association kept, one undone, and a refused deletion."""
         self.pages("ListFaces", {})
-        for slot in (0, 1):
+        for slot in (0, 1, 2):  # user 2 stays faceless unless a step says otherwise
             self.create_user(slot)
         for person, variant in ((0, 0), (1, 0), (0, 1)):
             self.index_face(person, variant)
         for slot in (0, 1):
             self.associate_faces(slot, [slot])
+        self.associate_faces(1, [0])  # user 0's face: must be refused as another user's
+        self.disassociate_faces(1, [1])  # user 1 is faceless again: must stop matching
+        self.delete_faces([0])  # user 0's face: must be refused
 
     @rule(slot=st.integers(min_value=0, max_value=USER_SLOTS - 1))
     def create_user(self, slot: int) -> None:

@@ -1,0 +1,81 @@
+"""The stateful phase against the embedded reference: clean when correct, caught when broken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import conformance.reference.faults_stateful  # noqa: F401 - registers the faults
+from conformance.evidence import Evidence
+from conformance.reference.protocol import ReferenceServer
+from conformance.rules import catalog, judge
+from conformance.rules.base import Status
+from conformance.stateful.runner import run_stateful
+from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
+
+COLLECTION = "stateful-test"
+
+
+def _transport(faults: tuple[str, ...] = (), budget: int | None = None) -> Iterator[Transport]:
+    with ReferenceServer(quiet=True, faults=faults) as server:
+        transport = Transport(
+            TransportSettings(server.url, max_requests=budget), LOOPBACK_CREDENTIALS
+        )
+        assert transport.call("CreateCollection", {"CollectionId": COLLECTION}).ok
+        yield transport
+        transport.close()
+
+
+@pytest.fixture
+def reference() -> Iterator[Transport]:
+    yield from _transport()
+
+
+def test_correct_reference_passes_every_stateful_rule(reference: Transport) -> None:
+    outcome = run_stateful(reference, COLLECTION, seed=7, max_examples=2, max_steps=4)
+    assert outcome.failure is None
+    assert not outcome.exhausted
+    assert outcome.requests == len(outcome.exchanges) > 20
+    stateful = [r for r in catalog() if r.family == "stateful"]
+    verdicts = judge(Evidence(outcome.exchanges), stateful)
+    assert [v.rule.id for v in verdicts if v.status is Status.FAIL] == []
+    assert sum(v.status is Status.PASS for v in verdicts) >= 8
+    # teardown leaves the collection as it was: no users, no faces
+    users = reference.call("ListUsers", {"CollectionId": COLLECTION}).json
+    faces = reference.call("ListFaces", {"CollectionId": COLLECTION}).json
+    assert users["Users"] == [] and faces["Faces"] == []
+
+
+def test_phase_allowance_stops_cleanly(reference: Transport) -> None:
+    outcome = run_stateful(reference, COLLECTION, seed=1, max_requests=12)
+    assert outcome.exhausted and outcome.failure is None
+    assert outcome.requests <= 12 + 24  # the allowance, plus what teardown may spend
+
+
+def test_run_budget_exhaustion_is_not_an_error() -> None:
+    for transport in _transport(budget=15):
+        outcome = run_stateful(transport, COLLECTION, seed=1)
+        assert outcome.exhausted
+        assert transport.stats.total <= 15
+
+
+@pytest.mark.parametrize(
+    ("fault", "rule_id"),
+    [
+        ("delete-faces-ignores-association", "stateful.unsuccessful-reasons"),
+        ("foreign-face-not-found", "stateful.unsuccessful-reasons"),
+        ("face-count-after-delete", "stateful.face-count"),
+        ("stale-match-after-disassociate", "stateful.faceless-user-never-matches"),
+        ("stale-owner-after-disassociate", "stateful.disassociation-reflected"),
+    ],
+)
+def test_state_dependent_fault_is_caught(fault: str, rule_id: str) -> None:
+    for transport in _transport((fault,)):
+        outcome = run_stateful(transport, COLLECTION, seed=1, max_requests=120)
+        assert outcome.failure is not None, fault
+        assert rule_id in outcome.failure.rule_ids
+        script = outcome.failure.script
+        compile(script, "repro.py", "exec")  # runnable Python
+        assert "client.create_collection" in script and "face_ids(r" in script
+        assert transport.settings.endpoint_url in script
