@@ -119,9 +119,10 @@ def _exercise(config: RunConfig, session: Session, the_plan: Plan) -> list[str]:
     # it could be compared with the discovery listings
     ctx.send_all(protocol.requests(ctx))
     stateful = _stateful_module(config)
+    stateful_notes: list[str] = []
     if stateful is not None and session.writable:
-        stateful.run(ctx)
-    notes = list(outcome.notes)
+        stateful_notes = list(stateful.run(ctx) or [])
+    notes = list(outcome.notes) + stateful_notes
     if outcome.falsified:
         notes.append(f"property phase falsified (shrunk): {outcome.falsified}")
     if ctx.skipped:
