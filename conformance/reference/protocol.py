@@ -163,9 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
             operation = self._operation()
             self._check_content_type()
-            plan = RequestPlan(operation, self._parse(body))
-            self.server.faults.on_request(plan)
-            response = self._run(plan)
+            response = self._run(RequestPlan(operation, self._parse(body)))
         except _Reject as rejected:
             response = self._error_response(rejected.error)
             if rejected.close:
@@ -175,6 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run(self, plan: RequestPlan) -> WireResponse:
         try:
+            self.server.faults.on_request(plan)
             model = service_model().operation_model(plan.operation)
             params = validate_input(model, plan.params) if plan.validate else plan.params
             result = OPERATIONS[plan.operation](self.server.store, params)
@@ -259,7 +258,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _finish(self, operation: str | None, response: WireResponse, started: float) -> None:
         request_id = str(uuid.uuid4())
         response.headers["x-amzn-RequestId"] = request_id
-        response = self.server.faults.on_response(operation, response)
+        try:
+            response = self.server.faults.on_response(operation, response)
+        except Exception:
+            self.server.log(f"fault hook failed:\n{traceback.format_exc()}")
+            response = self._error_response(internal_error())
+            response.headers["x-amzn-RequestId"] = request_id
         self._write(response)
         elapsed = (time.perf_counter() - started) * 1000
         self.server.log(

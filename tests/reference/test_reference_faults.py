@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from conformance.reference import faces
 from conformance.reference.faults import (
@@ -91,3 +92,20 @@ def test_request_hook_can_skip_validation() -> None:
         del REGISTRY[fault.name]
     with pytest.raises(ValueError):
         register(REGISTRY["unordered-results"])
+
+
+def test_a_broken_fault_hook_is_a_json_500_not_a_dropped_connection() -> None:
+    def broken(_plan: RequestPlan) -> None:
+        raise RuntimeError("fault bug")
+
+    fault = Fault("test-broken-hook", "raises", on_request=broken)
+    register(fault)
+    try:
+        with ReferenceServer(faults=[fault.name], quiet=True) as srv:
+            client = make_client(srv.url)
+            with pytest.raises(ClientError) as exc:
+                client.list_collections()
+            assert exc.value.response["Error"]["Code"] == "InternalServerError"
+            assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    finally:
+        del REGISTRY[fault.name]
