@@ -123,3 +123,10 @@ def build_mixed_result() -> RunResult:
             ),
         ]
     )
+
+
+@pytest.fixture(autouse=True)
+def _log_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Console tests assert on whole table cells: render at the log width, whatever COLUMNS
+    the surrounding pytest run (or xdist worker) inherited."""
+    monkeypatch.delenv("COLUMNS", raising=False)
