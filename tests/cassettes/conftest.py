@@ -4,6 +4,7 @@ what really went over the wire, and one recording of the full gate per session."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,11 @@ import botocore.credentials
 import botocore.httpsession
 import pytest
 
+from conformance import engine
 from conformance.cli import main
+from conformance.config import RunConfig
 from conformance.reference.protocol import ReferenceServer
+from conformance.results import RunResult
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "cassettes"
@@ -49,10 +53,31 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
     return sent
 
 
+@dataclass(frozen=True)
+class Recorded:
+    path: Path
+    live: RunResult
+    """The result of the very run that was recorded."""
+
+
 @pytest.fixture(scope="session")
-def gate_cassette(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def gate_recording(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     """The full gate against the embedded reference, recorded by the `record` command."""
     path = tmp_path_factory.mktemp("gate") / "gate.yaml"
-    code = main(["record", "--cassette", str(path), "--seed", "11"])
-    assert code == 0 and path.exists()
-    return path
+    results: list[RunResult] = []
+    original = engine.run
+
+    def keep(config: RunConfig, **kwargs: Any) -> RunResult:
+        results.append(original(config, **kwargs))
+        return results[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "run", keep)
+        code = main(["record", "--cassette", str(path), "--seed", "11"])
+    assert code == 0 and path.exists() and len(results) == 1
+    return Recorded(path, results[0])
+
+
+@pytest.fixture(scope="session")
+def gate_cassette(gate_recording: Recorded) -> Path:
+    return gate_recording.path

@@ -13,7 +13,6 @@ import pytest
 
 from conformance.cli import main
 from conformance.config import RunConfig
-from conformance.engine import run
 from conformance.errors import CassetteError
 from conformance.recording import Interaction, load_exchanges, to_exchanges, use_cassette
 from conformance.reference.protocol import ReferenceServer
@@ -21,7 +20,7 @@ from conformance.targets.cassette import NetworkBlocked, network_blocked, replay
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 from tests.reference.conftest import make_client
 
-from .conftest import SHIPPED
+from .conftest import SHIPPED, Recorded
 
 
 @pytest.fixture
@@ -39,11 +38,11 @@ def sockets(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def test_replay_gives_the_live_verdicts_without_opening_a_socket(
-    gate_cassette: Path, sockets: list[Any]
+    gate_recording: Recorded, sockets: list[Any]
 ) -> None:
-    result = replay(RunConfig(cassette=gate_cassette))
+    result = replay(RunConfig(cassette=gate_recording.path))
     assert sockets == []
-    live = run(RunConfig(seed=11))  # the same run the fixture recorded
+    live = gate_recording.live
     assert {v.rule.id: v.status for v in result.verdicts} == {
         v.rule.id: v.status for v in live.verdicts
     }
