@@ -141,7 +141,7 @@ def handle(args: argparse.Namespace) -> int:
         reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
         print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
     for note in plan.notes:
-        warn(note)
+        print(f"note: {reports.redact(note)}", file=sys.stderr)
     with reports.ProgressDisplay(total=plan.total) as progress:
         result = engine.run(config, progress=progress, notice=warn)
     reports.print_summary(result)

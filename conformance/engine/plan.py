@@ -18,6 +18,8 @@ from conformance.engine import discovery
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
 
+STATEFUL = "(stateful phase)"
+"""The stateful phase mixes every write operation; the plan shows its allowance as one line."""
 RAW = "<raw>"
 """How the transport counts a request without X-Amz-Target."""
 
@@ -42,6 +44,12 @@ def default_seed(target: Target) -> int:
 
 
 def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> Plan:
+    """Fixed phases first, then the property phase, then the stateful phase takes what is left.
+
+    The stateful phase sizes itself to the remaining budget (it stops cleanly when it is
+    spent), so under a budget it is the first to give way; the property phase shrinks only
+    when the fixed phases leave no room for it.
+    """
     seed = config.seed if config.seed is not None else default_seed(target)
     fixed: Counter[str] = Counter(target.setup_plan())
     fixed["DescribeCollection"] += 1 + 2  # the collection, then two missing ones
@@ -52,14 +60,12 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
         operation = probe.operation
         if not config.read_only or operation in READ_ONLY_OPERATIONS:
             fixed[operation or RAW] += 1
-    if stateful_bound:
-        fixed["(stateful phase)"] += stateful_bound
     examples = config.max_examples
     notes: list[str] = []
     budget = config.max_requests
     spare = None if budget is None else budget - sum(fixed.values())
     if spare is not None and properties.bound(examples) > spare:
-        fitted = max(0, spare // 2)
+        fitted = properties.examples_within(max(0, spare))
         notes.append(
             f"--max-requests {budget}: property examples reduced from {examples} to {fitted}"
         )
@@ -71,6 +77,14 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
             )
     operations = dict(fixed)
     operations["SearchUsers"] += properties.bound(examples)
+    if stateful_bound:
+        left = None if budget is None else max(0, budget - sum(operations.values()))
+        if left is not None and left < stateful_bound:
+            notes.append(
+                f"--max-requests {budget}: the stateful phase gets {left} of the "
+                f"{stateful_bound} requests it could use"
+            )
+        operations[STATEFUL] = stateful_bound if left is None else min(left, stateful_bound)
     return Plan(target.description, _positive(operations), budget, seed, examples, notes)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from conformance.config import RunConfig
 from conformance.engine import health_problem, plan
+from conformance.engine.plan import STATEFUL
 from conformance.exchange import Exchange
 from conformance.targets.base import READ_ONLY_OPERATIONS
 
@@ -16,17 +17,30 @@ def test_default_plan_fits_the_default_budget() -> None:
     announced = plan(RunConfig())
     assert announced.total <= 300
     assert announced.property_examples == 25
-    assert not announced.notes
     assert set(announced.operations) >= WRITES
     assert announced.operations["DeleteCollection"] == 1
 
 
+def test_stateful_phase_gives_way_before_the_property_phase() -> None:
+    unlimited = plan(RunConfig(max_requests=None))
+    stateful = unlimited.operations.get(STATEFUL, 0)
+    if not stateful:
+        return  # no stateful phase installed: nothing elastic but the property phase
+    budget = unlimited.total - stateful // 2
+    limited = plan(RunConfig(max_requests=budget))
+    assert limited.property_examples == unlimited.property_examples
+    assert limited.total == budget
+    assert limited.operations[STATEFUL] == stateful - stateful // 2
+    assert any("the stateful phase gets" in note for note in limited.notes)
+
+
 def test_tight_budget_shrinks_the_property_phase_and_says_so() -> None:
-    roomy = plan(RunConfig(max_requests=None))
-    tight = plan(RunConfig(max_requests=roomy.total - 20))
-    assert tight.property_examples == 15
-    assert tight.total <= roomy.total - 20
-    assert any("property examples reduced from 25 to 15" in note for note in tight.notes)
+    tight = plan(RunConfig(max_requests=130))
+    assert 0 < tight.property_examples < 25
+    assert tight.total <= 130
+    assert any(
+        f"property examples reduced from 25 to {tight.property_examples}" in n for n in tight.notes
+    )
 
 
 def test_budget_below_the_fixed_phases_warns_of_not_verified() -> None:
