@@ -11,14 +11,12 @@ Two ways to use one, with opposite promises:
 from __future__ import annotations
 
 import ipaddress
-import socket
 import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 
 import botocore.credentials
-import botocore.httpsession
 
 from conformance.config import COLLECTION_PREFIX, RunConfig
 from conformance.errors import ConformanceError, UsageError
@@ -107,9 +105,7 @@ class EndpointTarget(Target):
             max_requests=self.config.max_requests,
             rps=self.config.rps,
         )
-        transport = Transport(settings, credentials)
-        _disable_nagle(transport)
-        return transport
+        return Transport(settings, credentials)
 
     def open(self, notice: Notice) -> AbstractContextManager[Session]:
         return self._open(notice)
@@ -130,24 +126,6 @@ class EndpointTarget(Target):
                     session.teardown()
         finally:
             transport.close()
-
-
-def _disable_nagle(transport: Transport) -> None:
-    """Work around botocore's URLLib3Session dropping urllib3's TCP_NODELAY default.
-
-    botocore writes headers and body in two sends; with Nagle on, the body waits for the
-    server's delayed ACK, about 40 ms per request on Linux (the gate went from 8 s to 1 s).
-    TODO: belongs in conformance/transport.py (`socket_options=` when it builds the session).
-    """
-    nodelay = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-    transport._http = botocore.httpsession.URLLib3Session(
-        timeout=(  # type: ignore[arg-type]  # botocore accepts (connect, read)
-            transport.settings.connect_timeout_s,
-            transport.settings.read_timeout_s,
-        ),
-        max_pool_connections=4,
-        socket_options=nodelay,  # type: ignore[arg-type]  # stubs say list[str]
-    )
 
 
 class ReadOnlySession(Session):
