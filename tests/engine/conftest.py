@@ -13,6 +13,7 @@ import pytest
 
 from conformance.config import RunConfig
 from conformance.engine import run
+from conformance.reference import faces
 from conformance.reference.protocol import ReferenceServer
 from conformance.results import RunResult
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
@@ -46,6 +47,17 @@ def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], capture_output=True, text=True, env=cli_env(), cwd=cwd, timeout=120
     )
+
+
+def person_folders(root: Path, people: int, images: int) -> Path:
+    """`--faces` layout: one sub-folder per person (names needing sanitising), PNGs inside."""
+    for person in range(people):
+        folder = root / f"person {person}!"
+        folder.mkdir(parents=True)
+        for variant in range(images):
+            image = faces.person_image(100 + person, variant * 0.05, 48, variant)
+            (folder / f"{variant}.png").write_bytes(image)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
-from tests.engine.conftest import run_cli
+from conformance.reference import faces
+from tests.engine.conftest import person_folders, run_cli
 
 
 def test_run_subprocess_conforms_and_prints_a_summary(tmp_path: Path) -> None:
@@ -77,3 +78,38 @@ def test_unreachable_endpoint_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     assert main(["run", "--endpoint-url", "http://127.0.0.1:9", "--max-examples", "0"]) == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("searchusers-conformance: error: cannot reach http://127.0.0.1:9")
+
+
+def test_faces_folder_seeds_and_conforms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    people = person_folders(tmp_path / "faces", people=4, images=3)
+    assert main(["run", "--faces", str(people), "--max-examples", "5"]) == 0
+    captured = capsys.readouterr()
+    assert "verdict: conforms" in captured.out
+    assert "IndexFaces" in captured.err  # the plan counts the folder's images
+
+
+def test_faces_without_a_face_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "faces" / "ghost").mkdir(parents=True)
+    (tmp_path / "faces" / "ghost" / "blank.png").write_bytes(faces.blank_image())
+    assert main(["run", "--faces", str(tmp_path / "faces")]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("searchusers-conformance: error: IndexFaces indexed no face")
+
+
+def test_aws_without_credentials_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main(["run", "--aws", "--max-examples", "0"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("searchusers-conformance: error: no AWS credentials found")

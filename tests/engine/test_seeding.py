@@ -17,7 +17,7 @@ from conformance.targets.seeding import (
     seed,
     synthetic_fixture,
 )
-from tests.engine.conftest import loopback_transport
+from tests.engine.conftest import loopback_transport, person_folders
 
 USER_ID = re.compile(r"[a-zA-Z0-9_.\-:]+")
 
@@ -56,16 +56,6 @@ def test_similarities_straddle_the_default_threshold_with_an_exact_tie() -> None
     assert any(80 < s < 82 for s in score.values()) and any(78 < s < 80 for s in score.values())
     assert score["tie.85-A"] == score["tie.85-B"]
     assert min(score.values()) < 30 and max(score.values()) > 90
-
-
-def person_folders(root: Path, people: int, images: int) -> Path:
-    for person in range(people):
-        folder = root / f"person {person}!"
-        folder.mkdir(parents=True)
-        for variant in range(images):
-            image = faces.person_image(100 + person, variant * 0.05, 48, variant)
-            (folder / f"{variant}.png").write_bytes(image)
-    return root
 
 
 def test_folder_fixture_maps_people_to_users(tmp_path: Path) -> None:
