@@ -601,7 +601,7 @@ def summarize(path: Path) -> dict[str, Any]:
     operations: dict[str, int] = {}
     statuses: dict[int, int] = {}
     for item in interactions:
-        name = operation_from_target(item.target) or item.target or f"{item.method} {item.uri}"
+        name = operation_from_target(item.target) or item.target or "(no X-Amz-Target)"
         operations[name] = operations.get(name, 0) + 1
         statuses[item.status] = statuses.get(item.status, 0) + 1
     return {

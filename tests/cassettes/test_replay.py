@@ -209,3 +209,11 @@ def test_a_recording_that_was_not_verified_stays_not_verified(tmp_path: Path) ->
     path.write_text(text.replace("metadata:\n", "metadata:\n  recorded_exit_code: 2\n"))
     assert replay(RunConfig(cassette=path)).exit_code == 2
     assert replay(RunConfig(cassette=SHIPPED / "aws-example-search-users.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_cassette_replays_to_a_conforming_verdict(path: Path) -> None:
+    result = replay(RunConfig(cassette=path))
+    assert result.exit_code == 0 and result.unverified_reason is None
+    assert not [v for v in result.verdicts if v.status.value == "fail"]
+    assert any(v.status.value == "pass" for v in result.verdicts)
