@@ -208,3 +208,24 @@ def test_search_users_by_image_errors(client: Any, collection: str, image: Any, 
     with pytest.raises(ClientError) as exc:
         client.search_users_by_image(CollectionId=collection, Image=image)
     assert error_code(exc) == code
+
+
+def test_search_users_by_jpeg_and_too_large_image(
+    raw_client: Any, collection: str, user_with: Callable[..., str]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    user_with("jpeg-person", faces.person_image(91))
+    out = io.BytesIO()
+    Image.open(io.BytesIO(faces.person_image(91))).convert("RGB").save(out, format="JPEG")
+    result = raw_client.search_users_by_image(
+        CollectionId=collection, Image={"Bytes": out.getvalue()}
+    )
+    assert [m["User"]["UserId"] for m in result["UserMatches"]] == ["jpeg-person"]
+    with pytest.raises(ClientError) as exc:
+        raw_client.search_users_by_image(
+            CollectionId=collection, Image={"Bytes": b"\xff\xd8" + b"\x00" * (5 * 1024 * 1024)}
+        )
+    assert error_code(exc) == "ImageTooLargeException"
