@@ -215,20 +215,8 @@ def match_json_body(r1: Any, r2: Any) -> None:
         raise AssertionError("request bodies differ")
 
 
-def configure(recorder: vcr.VCR) -> vcr.VCR:
-    """Give a vcrpy `VCR` our matchers, match_on and scrub hooks as its defaults."""
-    recorder.register_matcher("aws_target", match_aws_target)
-    recorder.register_matcher("json_body", match_json_body)
-    recorder.match_on = MATCH_ON
-    recorder.before_record_request = scrub_request
-    recorder.before_record_response = scrub_response
-    recorder.filter_headers = tuple(sorted(REMOVED_HEADERS))
-    recorder.decode_compressed_response = True
-    return recorder
-
-
 def vcr_options() -> dict[str, Any]:
-    """The same settings as keyword arguments for `VCR.use_cassette` (pytest-recording's
+    """Our settings as keyword arguments for `VCR.use_cassette` (pytest-recording's
     `vcr_config`). No record_mode: that stays with `--record-mode`."""
     return {
         "match_on": MATCH_ON,
@@ -237,6 +225,16 @@ def vcr_options() -> dict[str, Any]:
         "filter_headers": tuple(sorted(REMOVED_HEADERS)),
         "decode_compressed_response": True,
     }
+
+
+def configure(recorder: vcr.VCR) -> vcr.VCR:
+    """Make our matchers and `vcr_options` the defaults of a vcrpy `VCR` (its attributes
+    carry the same names as the keyword arguments)."""
+    recorder.register_matcher("aws_target", match_aws_target)
+    recorder.register_matcher("json_body", match_json_body)
+    for name, value in vcr_options().items():
+        setattr(recorder, name, value)
+    return recorder
 
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -268,10 +266,12 @@ def use_cassette(path: Path, *, mode: str = "none") -> Iterator[vcr.cassette.Cas
     cassette = context.__enter__()
     try:
         yield cassette
-    except Exception as exc:
-        context.__exit__(type(exc), exc, exc.__traceback__)
+    except BaseException as exc:
+        context.__exit__(type(exc), exc, exc.__traceback__)  # unpatches, even on Ctrl-C
+        if mode != "none" or not isinstance(exc, Exception):
+            raise
         missing = next((r for r in reversed(list(seen)) if r not in cassette), None)
-        if mode != "none" or missing is None:
+        if missing is None:
             raise
         raise CassetteError(
             f"{path}: the cassette holds no (further) answer for {_describe(missing)}"

@@ -217,3 +217,10 @@ def test_every_shipped_cassette_replays_to_a_conforming_verdict(path: Path) -> N
     assert result.exit_code == 0 and result.unverified_reason is None
     assert not [v for v in result.verdicts if v.status.value == "fail"]
     assert any(v.status.value == "pass" for v in result.verdicts)
+
+
+def test_an_interrupted_replay_unpatches_http(server: ReferenceServer) -> None:
+    with pytest.raises(KeyboardInterrupt), use_cassette(SHIPPED / "aws-example-search-users.yaml"):
+        raise KeyboardInterrupt
+    live = Transport(TransportSettings(endpoint_url=server.url), LOOPBACK_CREDENTIALS)
+    assert live.call("ListCollections", {}).json["CollectionIds"] == []
