@@ -41,7 +41,10 @@ class CollectionView:
 class Evidence:
     """The exchange log of a run, with per-collection, per-epoch views."""
 
-    def __init__(self, exchanges: Iterable[Exchange]) -> None:
+    def __init__(self, exchanges: Iterable[Exchange], *, strict_schema: bool = False) -> None:
+        self.strict_schema = strict_schema
+        """Unknown response members are violations (--strict-schema); AWS adds members over
+        time, so by default they are accepted."""
         self.exchanges: list[Exchange] = sorted(exchanges, key=lambda e: e.index)
         self._epoch_of: dict[int, int] = {}
         self._views: dict[tuple[str, int], CollectionView] = {}

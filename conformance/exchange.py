@@ -9,6 +9,7 @@ reproductions) can leak a credential.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -137,7 +138,15 @@ class Exchange:
 
     @property
     def mutating(self) -> bool:
-        return self.operation is not None and self.operation not in READ_OPERATIONS
+        """Whether this exchange may have changed a collection (it then starts a new epoch).
+
+        Reads never do; nor does an operation Rekognition does not have (protocol probes), nor
+        a request answered with a client error: AWS validates before it acts, so a rejected
+        write changed nothing. Server errors stay suspect: a write may have half-happened.
+        """
+        if self.operation is None or self.operation in READ_OPERATIONS or self.client_error:
+            return False
+        return self.operation in rekognition_operations()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for reports (bodies decoded as text where possible)."""
@@ -163,6 +172,15 @@ class Exchange:
 def _text(data: bytes, limit: int = 4096) -> str:
     text = data.decode("utf-8", errors="replace")
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
+
+
+@functools.cache
+def rekognition_operations() -> frozenset[str]:
+    """Operation names in botocore's Rekognition model (loaded once; ~100 ms)."""
+    import botocore.session  # deferred: keeps `import conformance.exchange` cheap
+
+    model = botocore.session.get_session().get_service_model("rekognition")
+    return frozenset(model.operation_names)
 
 
 def operation_from_target(target: str | None) -> str | None:

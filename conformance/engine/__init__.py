@@ -91,7 +91,7 @@ def run(
                     )
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
-    verdicts = judge(Evidence(exchanges))
+    verdicts = judge(Evidence(exchanges, strict_schema=config.strict_schema))
     reason = reason or health_problem(exchanges)
     return RunResult(
         target=target.description,

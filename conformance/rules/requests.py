@@ -83,9 +83,9 @@ def safe_request_violations(request: Mapping[str, Any]) -> list[Violation]:
         return [Violation("", "type", f"request could not be validated: {exc}")]
 
 
-def safe_response_violations(body: Any) -> list[Violation]:
+def safe_response_violations(body: Any, *, strict: bool = False) -> list[Violation]:
     try:
-        return validate_response(body)
+        return validate_response(body, strict=strict)
     except Exception as exc:  # an unvalidatable body is an invalid one
         return [Violation("", "type", f"response could not be validated: {exc}")]
 

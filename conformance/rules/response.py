@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from conformance.evidence import CollectionView
+from collections.abc import Iterator
+
+from conformance.evidence import CollectionView, Evidence
 from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import judged, search_rule
+from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.rules.per_exchange import SINGLE, judged, search_rule
 from conformance.rules.requests import (
     body_of,
     describe_violations,
@@ -78,16 +80,28 @@ def request_id(exchange: Exchange, view: CollectionView | None) -> Finding:
     return judged([f"x-amzn-RequestId header is {value!r}"] if missing else [], exchange)
 
 
-@search_rule(
-    "response.schema",
-    "A 2xx body is valid against the SearchUsers response schema (unknown members accepted).",
-    source="model: rekognition 2016-06-27 SearchUsersResponse",
-    family=FAMILY,
-    leaves_open="Members AWS may add later (unknown members are accepted).",
-)
-def schema(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+def _schema_finding(exchange: Exchange, strict: bool) -> Finding | None:
     body = body_of(exchange)
     if not exchange.ok or body is None:
         return None  # error bodies: errors.body; non-objects: response.json-body
-    problems = safe_response_violations(body)
+    problems = safe_response_violations(body, strict=strict)
     return judged([describe_violations(problems)] if problems else [], exchange)
+
+
+@rule(
+    "response.schema",
+    "A 2xx body is valid against the SearchUsers response schema (unknown members accepted"
+    " unless --strict-schema).",
+    source="model: rekognition 2016-06-27 SearchUsersResponse",
+    family=FAMILY,
+    leaves_open="Members AWS may add later (unknown members are accepted by default).",
+)
+def schema(evidence: Evidence) -> Iterator[Finding]:
+    """Not a `search_rule`: whether unknown members count is a run setting on the evidence."""
+    for exchange in evidence.searches():
+        finding = _schema_finding(exchange, evidence.strict_schema)
+        if finding is not None:
+            yield finding
+
+
+SINGLE["response.schema"] = lambda exchange, view: _schema_finding(exchange, False)

@@ -62,7 +62,7 @@ def replay(config: RunConfig) -> RunResult:
     with network_blocked():
         exchanges, about = load(path)
         _require_searches(path, exchanges)
-        evidence = Evidence(exchanges)
+        evidence = Evidence(exchanges, strict_schema=config.strict_schema)
         verdicts = judge(evidence)
     source = about.get("source")
     return RunResult(
