@@ -68,3 +68,12 @@ def test_a_secret_in_a_binary_body_is_found(tmp_path: Path) -> None:
 
 def test_lint_of_a_missing_path_is_a_usage_error() -> None:
     assert main(["cassettes", "lint", "/nonexistent/cassettes"]) == 2
+
+
+def test_a_file_that_is_not_yaml_is_still_scanned_line_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(f"interactions:\n- request: [unclosed\n  key: {ACCESS_KEY}\n")
+    problems = lint(path)
+    assert any(p.line == 1 and "not valid YAML" in p.message for p in problems)
+    assert any(p.line == 3 and "access key id" in p.message for p in problems)
+    assert all(ACCESS_KEY not in str(p) for p in problems)
