@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from conformance.contract.errors import clean_error_type, error_type
+
 TARGET_PREFIX = "RekognitionService."
 
 #: Operations that never change a collection. Everything else may, so it starts a new epoch
@@ -58,15 +60,15 @@ def scrub_headers(headers: Mapping[str, str]) -> dict[str, str]:
 def parse_error_type(headers: Mapping[str, str], body: Any) -> str | None:
     """The error code as AWS clients read it.
 
-    botocore takes `X-Amzn-Errortype` first, then the body's `__type` (or `code`/`Code`),
-    dropping a `namespace#` prefix and a `:suffix` (e.g. `:http://internal.amazon.com/...`).
+    `X-Amzn-Errortype` first, then the body's `__type` (see `conformance.contract.errors`);
+    Smithy's awsJson1_1 also admits a `code` member, which some stacks spell `Code`.
     """
-    raw: Any = headers.get("x-amzn-errortype")
-    if not raw and isinstance(body, dict):
-        raw = body.get("__type") or body.get("code") or body.get("Code")
-    if not isinstance(raw, str) or not raw:
-        return None
-    return raw.split(":", 1)[0].rsplit("#", 1)[-1] or None
+    mapping = body if isinstance(body, dict) else None
+    found = error_type(headers, mapping)
+    if found is None and mapping is not None:
+        raw = mapping.get("code") or mapping.get("Code")
+        found = clean_error_type(raw) if isinstance(raw, str) else None
+    return found
 
 
 @dataclass(frozen=True)

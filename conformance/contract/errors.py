@@ -13,7 +13,8 @@ from typing import Any
 ERROR_TYPE_HEADER = "x-amzn-errortype"
 
 
-def _clean(raw: str) -> str | None:
+def clean_error_type(raw: str) -> str | None:
+    """`ns#Name:suffix` -> `Name`, the form SDKs compare."""
     name = raw.split(":", 1)[0]
     name = name.rsplit("#", 1)[-1].strip()
     return name or None
@@ -26,12 +27,12 @@ def error_type(headers: Mapping[str, str] | None, body: Mapping[str, Any] | None
     """
     for key, value in (headers or {}).items():
         if key.lower() == ERROR_TYPE_HEADER and isinstance(value, str):
-            cleaned = _clean(value)
+            cleaned = clean_error_type(value)
             if cleaned:
                 return cleaned
     raw = (body or {}).get("__type")
     if isinstance(raw, str):
-        return _clean(raw)
+        return clean_error_type(raw)
     return None
 
 
