@@ -131,3 +131,24 @@ def test_state_file_that_is_not_a_database(tmp_path: Path, capsys: Any) -> None:
 def test_state_in_missing_directory(tmp_path: Path, capsys: Any) -> None:
     assert main(["serve", "--state", str(tmp_path / "no" / "such" / "dir.sqlite")]) == 2
     assert "state file" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_cleanly() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = process.stdout.readline().strip()
+        make_client(url).list_collections()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        err = process.stderr.read()
+        assert "interrupted" in err and "Traceback" not in err
+        assert "ListCollections 200" in err  # one log line per request
+    finally:
+        if process.poll() is None:
+            process.kill()
