@@ -4,22 +4,33 @@ A fault is plain data plus up to three hooks, one per point where a real service
 
 - ``on_request(plan)``: change how the request is handled (drop or rewrite parameters, switch
   off validation via ``plan.validate = False``) before validation and the operation run;
-- ``on_result(operation, result)``: alter a successful response dict before it is serialised;
+- ``on_result(plan, result)``: alter a successful response dict before it is serialised; the
+  plan is the request as handled (``plan.original`` as received), so a hook knows what was asked;
 - ``on_response(operation, response)``: alter the status, headers or body bytes on the way out
   (for every response, errors included; ``operation`` is None when the target was unknown).
 
-Faults are registered by name in ``REGISTRY`` with ``register()``; ``resolve(names)`` turns
-``--fault`` options into a ``FaultSet`` and raises ``UnknownFaultError`` for a bad name. A fault
-with a non-empty ``operations`` set only fires for those operations.
+A fault that must remember something between requests (a stale index, a call counter) gives a
+``factory`` instead of hooks: every server calls it once, so two servers in one process never
+share fault state. Faults are registered by name with ``register()``; ``resolve(names)`` turns
+``--fault`` options into one server's ``FaultSet`` and raises ``UnknownFaultError`` for a bad
+name. A fault with a non-empty ``operations`` set only fires for those operations.
+
+``trips`` names the rule ids a fault is meant to fail, so the catalog's tests and the detection
+benchmark can check that the suite notices each one for the right reason.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 Result = dict[str, Any]
+
+CATALOG_MODULES = ("conformance.reference.fault_catalog", "conformance.reference.faults_stateful")
+"""Modules whose import registers faults; loaded on first use so `--list-faults` sees them all."""
 
 
 @dataclass
@@ -29,6 +40,12 @@ class RequestPlan:
     operation: str
     params: Any
     validate: bool = True
+    original: Any = None
+    """The parameters as received, before any hook rewrote them."""
+
+    def __post_init__(self) -> None:
+        if self.original is None:
+            self.original = copy.deepcopy(self.params)
 
 
 @dataclass
@@ -40,17 +57,47 @@ class WireResponse:
     body: bytes
 
 
+RequestHook = Callable[[RequestPlan], None]
+ResultHook = Callable[[RequestPlan, Result], Result]
+ResponseHook = Callable[[str | None, WireResponse], WireResponse]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """One server's live hooks for one fault."""
+
+    on_request: RequestHook | None = None
+    on_result: ResultHook | None = None
+    on_response: ResponseHook | None = None
+
+
 @dataclass(frozen=True)
 class Fault:
     name: str
     description: str
     operations: frozenset[str] = frozenset()
-    on_request: Callable[[RequestPlan], None] | None = None
-    on_result: Callable[[str, Result], Result] | None = None
-    on_response: Callable[[str | None, WireResponse], WireResponse] | None = None
+    on_request: RequestHook | None = None
+    on_result: ResultHook | None = None
+    on_response: ResponseHook | None = None
+    trips: tuple[str, ...] = ()
+    """Rule ids this fault is meant to fail (any one of them failing counts as caught)."""
+    family: str = "example"
+    factory: Callable[[], Hooks] | None = None
+    """Builds fresh hooks (and the state they close over) for each server."""
+    needs_writes: str = ""
+    """Why a read-only run cannot see this fault ("" when it can)."""
+    strict: bool = False
+    """Only SHOULD (AWS parity) rules can trip it: the gate fails on it under --strict."""
+    unverifiable: bool = False
+    """It makes the run 'not verified' (exit 2) rather than failing a rule."""
 
     def applies_to(self, operation: str | None) -> bool:
         return not self.operations or operation in self.operations
+
+    def hooks(self) -> Hooks:
+        if self.factory is not None:
+            return self.factory()
+        return Hooks(self.on_request, self.on_result, self.on_response)
 
 
 class UnknownFaultError(LookupError):
@@ -67,101 +114,60 @@ def register(fault: Fault) -> Fault:
     return fault
 
 
+def _load_catalog() -> None:
+    for module in CATALOG_MODULES:
+        importlib.import_module(module)
+
+
 def available() -> list[Fault]:
+    _load_catalog()
     return [REGISTRY[name] for name in sorted(REGISTRY)]
 
 
 @dataclass(frozen=True)
 class FaultSet:
-    """The active faults, applied in the order they were given."""
+    """One server's active faults, applied in the order they were given."""
 
-    faults: tuple[Fault, ...] = field(default_factory=tuple)
+    active: tuple[tuple[Fault, Hooks], ...] = field(default_factory=tuple)
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        return tuple(fault for fault, _hooks in self.active)
 
     @property
     def names(self) -> list[str]:
         return [fault.name for fault in self.faults]
 
     def on_request(self, plan: RequestPlan) -> None:
-        for fault in self.faults:
-            if fault.on_request is not None and fault.applies_to(plan.operation):
-                fault.on_request(plan)
+        for fault, hooks in self.active:
+            if hooks.on_request is not None and fault.applies_to(plan.operation):
+                hooks.on_request(plan)
 
-    def on_result(self, operation: str, result: Result) -> Result:
-        for fault in self.faults:
-            if fault.on_result is not None and fault.applies_to(operation):
-                result = fault.on_result(operation, result)
+    def on_result(self, plan: RequestPlan, result: Result) -> Result:
+        for fault, hooks in self.active:
+            if hooks.on_result is not None and fault.applies_to(plan.operation):
+                result = hooks.on_result(plan, result)
         return result
 
     def on_response(self, operation: str | None, response: WireResponse) -> WireResponse:
-        for fault in self.faults:
-            if fault.on_response is not None and fault.applies_to(operation):
-                response = fault.on_response(operation, response)
+        for fault, hooks in self.active:
+            if hooks.on_response is not None and fault.applies_to(operation):
+                response = hooks.on_response(operation, response)
         return response
 
 
 def resolve(names: Iterable[str]) -> FaultSet:
+    """Fresh hooks for one server: call once per server, never share the result."""
     chosen: list[Fault] = []
     for name in names:
+        if name not in REGISTRY:
+            _load_catalog()
         if name not in REGISTRY:
             known = ", ".join(sorted(REGISTRY)) or "none"
             raise UnknownFaultError(f"unknown fault {name!r} (known: {known})")
         if REGISTRY[name] not in chosen:
             chosen.append(REGISTRY[name])
-    return FaultSet(tuple(chosen))
+    return FaultSet(tuple((fault, fault.hooks()) for fault in chosen))
 
 
-# --- example faults --------------------------------------------------------------------------------
-
-_SEARCHES = frozenset({"SearchUsers", "SearchUsersByImage"})
-
-
-def _reverse_matches(_operation: str, result: Result) -> Result:
-    return {**result, "UserMatches": list(reversed(result.get("UserMatches", [])))}
-
-
-def _drop_max_users(plan: RequestPlan) -> None:
-    if isinstance(plan.params, dict):
-        plan.params.pop("MaxUsers", None)
-
-
-def _plain_json(_operation: str | None, response: WireResponse) -> WireResponse:
-    return WireResponse(
-        response.status, {**response.headers, "Content-Type": "application/json"}, response.body
-    )
-
-
-def _no_request_id(_operation: str | None, response: WireResponse) -> WireResponse:
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "x-amzn-requestid"}
-    return WireResponse(response.status, headers, response.body)
-
-
-register(
-    Fault(
-        "unordered-results",
-        "SearchUsers* return UserMatches lowest similarity first",
-        _SEARCHES,
-        on_result=_reverse_matches,
-    )
-)
-register(
-    Fault(
-        "ignore-max-users",
-        "SearchUsers* ignore MaxUsers (and its validation): up to 500 matches",
-        _SEARCHES,
-        on_request=_drop_max_users,
-    )
-)
-register(
-    Fault(
-        "wrong-content-type",
-        "every response says Content-Type: application/json",
-        on_response=_plain_json,
-    )
-)
-register(
-    Fault(
-        "missing-request-id",
-        "responses carry no x-amzn-RequestId header",
-        on_response=_no_request_id,
-    )
-)
+_load_catalog()  # the registry is only useful complete: `--list-faults`, `--fault`, the tests

@@ -3,13 +3,10 @@
 A static collection never reveals a stale search index or a status that never leaves UPDATING;
 these faults exist to prove the stateful phase does. Importing this module registers them.
 
-The registry's hooks are stateless and `on_result` does not see the request, so two small
-workarounds live here instead of in `faults.py`:
-
-- the request being handled is remembered per server thread by `on_request` (the same thread
-  runs `on_result` for it), so result hooks know which collection and user they are altering;
-- memory is process-wide, keyed by CollectionId and wiped when that collection is created again,
-  because one `Fault` object serves every `ReferenceServer` in the process.
+Faults that remember writes are built per server (`Fault.factory`), so two servers in one
+process never share a stale index; within a server, memory is keyed by CollectionId and wiped
+when that collection is created again. They are invisible to a read-only run, which makes no
+writes for them to go stale after.
 """
 
 from __future__ import annotations
@@ -19,35 +16,61 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference.faults import Fault, RequestPlan, Result, register
+from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
 
-_request = threading.local()
-_lock = threading.Lock()
+FAMILY = "stateful"
+NEEDS_WRITES = "only shows after writes, which a read-only run never makes"
 
 GhostHook = Callable[[str, str, Result, dict[str, Any]], None]
 
 
-def _remember(plan: RequestPlan) -> None:
-    _request.params = dict(plan.params) if isinstance(plan.params, dict) else {}
-
-
-def _params() -> dict[str, Any]:
-    params: dict[str, Any] = getattr(_request, "params", {})
-    return params
+def _params(plan: RequestPlan) -> dict[str, Any]:
+    return plan.params if isinstance(plan.params, dict) else {}
 
 
 class _Memory:
-    """Per-collection memory of one fault, wiped when the collection is created anew."""
+    """Per-collection memory of one fault on one server, wiped when the collection is created anew."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
         self.items: defaultdict[str, dict[str, Any]] = defaultdict(dict)
 
-    def of(self, collection_id: Any) -> dict[str, Any]:
+    def of(self, plan: RequestPlan) -> dict[str, Any]:
+        collection_id = _params(plan).get("CollectionId")
+        if plan.operation == "CreateCollection":
+            self.items.pop(str(collection_id), None)
         return self.items[collection_id if isinstance(collection_id, str) else ""]
 
-    def reset(self, operation: str, params: dict[str, Any]) -> None:
-        if operation == "CreateCollection":
-            self.items.pop(str(params.get("CollectionId")), None)
+
+def _stateful(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    on_result: Callable[[_Memory, RequestPlan, Result], Result],
+    operations: frozenset[str] = frozenset(),
+) -> Fault:
+    """Registers a fault whose `on_result` gets its own server's memory."""
+
+    def factory() -> Hooks:
+        memory = _Memory()
+
+        def hook(plan: RequestPlan, result: Result) -> Result:
+            with memory.lock:
+                return on_result(memory, plan, result)
+
+        return Hooks(on_result=hook)
+
+    return register(
+        Fault(
+            name,
+            description,
+            operations,
+            trips=trips,
+            family=FAMILY,
+            factory=factory,
+            needs_writes=NEEDS_WRITES,
+        )
+    )
 
 
 def _face_ids(result: Result, member: str) -> list[str]:
@@ -71,23 +94,22 @@ def _with_ghosts(result: Result, ghosts: dict[str, Any], params: dict[str, Any])
     return {**result, "UserMatches": found}
 
 
-def _stale_search_fault(name: str, description: str, track: GhostHook) -> Fault:
+def _stale_search_fault(
+    name: str, description: str, trips: tuple[str, ...], track: GhostHook
+) -> Fault:
     """A fault whose search index keeps users that `track` remembers after a write."""
-    memory = _Memory()
 
-    def on_result(operation: str, result: Result) -> Result:
-        params = _params()
-        with _lock:
-            memory.reset(operation, params)
-            ghosts = memory.of(params.get("CollectionId"))
-            if operation == "SearchUsers" and ghosts:
-                return _with_ghosts(result, ghosts, params)
-            user_id = params.get("UserId")
-            if isinstance(user_id, str):
-                track(operation, user_id, result, ghosts)
+    def on_result(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+        params = _params(plan)
+        ghosts = memory.of(plan)
+        if plan.operation == "SearchUsers" and ghosts:
+            return _with_ghosts(result, ghosts, params)
+        user_id = params.get("UserId")
+        if isinstance(user_id, str):
+            track(plan.operation, user_id, result, ghosts)
         return result
 
-    return register(Fault(name, description, on_request=_remember, on_result=on_result))
+    return _stateful(name, description, trips, on_result)
 
 
 def _after_delete_user(
@@ -113,16 +135,18 @@ def _after_disassociate(
 _stale_search_fault(
     "stale-match-after-delete-user",
     "SearchUsers keeps matching users after DeleteUser removed them (stale index)",
+    ("stateful.deleted-user-gone",),
     _after_delete_user,
 )
 _stale_search_fault(
     "stale-match-after-disassociate",
     "SearchUsers keeps matching a user after DisassociateFaces removed its last face",
+    ("stateful.faceless-user-never-matches",),
     _after_disassociate,
 )
 
 
-def _stuck(_operation: str, result: Result) -> Result:
+def _stuck(_plan: RequestPlan, result: Result) -> Result:
     def fix(status: Any) -> Any:
         return "UPDATING" if status == "ACTIVE" else status
 
@@ -145,36 +169,33 @@ register(
         "users with faces are reported UPDATING forever, never ACTIVE",
         frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
         on_result=_stuck,
+        trips=("stateful.status-reaches-active",),
+        family=FAMILY,
+        needs_writes=NEEDS_WRITES,
+        strict=True,
     )
 )
 
-_deleted_counts = _Memory()
 
-
-def _count_after_delete(operation: str, result: Result) -> Result:
-    params = _params()
-    with _lock:
-        _deleted_counts.reset(operation, params)
-        counts = _deleted_counts.of(params.get("CollectionId"))
-        if operation == "DeleteFaces":
-            counts["deleted"] = counts.get("deleted", 0) + len(result.get("DeletedFaces") or [])
-        elif operation == "DescribeCollection" and counts.get("deleted"):
-            return {**result, "FaceCount": result.get("FaceCount", 0) + counts["deleted"]}
+def _count_after_delete(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+    counts = memory.of(plan)
+    if plan.operation == "DeleteFaces":
+        counts["deleted"] = counts.get("deleted", 0) + len(result.get("DeletedFaces") or [])
+    elif plan.operation == "DescribeCollection" and counts.get("deleted"):
+        return {**result, "FaceCount": result.get("FaceCount", 0) + counts["deleted"]}
     return result
 
 
-register(
-    Fault(
-        "face-count-after-delete",
-        "DescribeCollection's FaceCount never goes down after DeleteFaces",
-        frozenset({"CreateCollection", "DeleteFaces", "DescribeCollection"}),
-        on_request=_remember,
-        on_result=_count_after_delete,
-    )
+_stateful(
+    "face-count-after-delete",
+    "DescribeCollection's FaceCount never goes down after DeleteFaces",
+    ("stateful.face-count",),
+    _count_after_delete,
+    frozenset({"CreateCollection", "DeleteFaces", "DescribeCollection"}),
 )
 
 
-def _claim_deleted(_operation: str, result: Result) -> Result:
+def _claim_deleted(_plan: RequestPlan, result: Result) -> Result:
     refused = result.get("UnsuccessfulFaceDeletions") or []
     kept = [r for r in refused if "ASSOCIATED_TO_AN_EXISTING_USER" not in r.get("Reasons", [])]
     claimed = [r["FaceId"] for r in refused if r not in kept]
@@ -188,11 +209,14 @@ register(
         "DeleteFaces reports associated faces as deleted (they stay, still associated)",
         frozenset({"DeleteFaces"}),
         on_result=_claim_deleted,
+        trips=("stateful.unsuccessful-reasons", "stateful.deleted-face-gone"),
+        family=FAMILY,
+        needs_writes=NEEDS_WRITES,
     )
 )
 
 
-def _not_found_for_foreign(_operation: str, result: Result) -> Result:
+def _not_found_for_foreign(_plan: RequestPlan, result: Result) -> Result:
     def relabel(entry: dict[str, Any]) -> dict[str, Any]:
         reasons = entry.get("Reasons", [])
         if "ASSOCIATED_TO_A_DIFFERENT_USER" in reasons:
@@ -209,39 +233,35 @@ register(
         "AssociateFaces reports another user's faces as FACE_NOT_FOUND",
         frozenset({"AssociateFaces"}),
         on_result=_not_found_for_foreign,
+        trips=("stateful.unsuccessful-reasons",),
+        family=FAMILY,
+        needs_writes=NEEDS_WRITES,
     )
 )
 
-_former_owners = _Memory()
 
-
-def _stale_owner(operation: str, result: Result) -> Result:
-    params = _params()
-    with _lock:
-        _former_owners.reset(operation, params)
-        owners = _former_owners.of(params.get("CollectionId"))
-        if operation == "DisassociateFaces":
-            for face_id in _face_ids(result, "DisassociatedFaces"):
-                owners[face_id] = params.get("UserId")
-        elif operation == "AssociateFaces":
-            for face_id in _face_ids(result, "AssociatedFaces"):
-                owners.pop(face_id, None)
-        elif operation == "ListFaces" and owners:
-            faces = [
-                {**f, "UserId": owners[f["FaceId"]]}
-                if f.get("FaceId") in owners and "UserId" not in f
-                else f
-                for f in result.get("Faces") or []
-            ]
-            return {**result, "Faces": faces}
+def _stale_owner(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+    owners = memory.of(plan)
+    if plan.operation == "DisassociateFaces":
+        for face_id in _face_ids(result, "DisassociatedFaces"):
+            owners[face_id] = _params(plan).get("UserId")
+    elif plan.operation == "AssociateFaces":
+        for face_id in _face_ids(result, "AssociatedFaces"):
+            owners.pop(face_id, None)
+    elif plan.operation == "ListFaces" and owners:
+        faces = [
+            {**f, "UserId": owners[f["FaceId"]]}
+            if f.get("FaceId") in owners and "UserId" not in f
+            else f
+            for f in result.get("Faces") or []
+        ]
+        return {**result, "Faces": faces}
     return result
 
 
-register(
-    Fault(
-        "stale-owner-after-disassociate",
-        "ListFaces keeps showing the former UserId of faces after DisassociateFaces",
-        on_request=_remember,
-        on_result=_stale_owner,
-    )
+_stateful(
+    "stale-owner-after-disassociate",
+    "ListFaces keeps showing the former UserId of faces after DisassociateFaces",
+    ("stateful.disassociation-reflected",),
+    _stale_owner,
 )

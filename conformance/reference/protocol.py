@@ -177,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
             model = service_model().operation_model(plan.operation)
             params = validate_input(model, plan.params) if plan.validate else plan.params
             result = OPERATIONS[plan.operation](self.server.store, params)
-            result = self.server.faults.on_result(plan.operation, result)
+            result = self.server.faults.on_result(plan, result)
             body = json.dumps(result, separators=(",", ":"), allow_nan=False).encode()
             return WireResponse(200, {"Content-Type": JSON_CONTENT_TYPE}, body)
         except ApiError as error:

@@ -1,0 +1,164 @@
+"""Building blocks shared by the catalog families: how a fault reads and rewrites a search."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from conformance.reference.faults import (
+    Fault,
+    Hooks,
+    RequestPlan,
+    Result,
+    WireResponse,
+    register,
+)
+
+SEARCH = frozenset({"SearchUsers"})
+JSON_TYPE = "application/x-amz-json-1.1"
+
+Matches = list[dict[str, Any]]
+
+
+def matches(result: Result) -> Matches:
+    return list(result.get("UserMatches") or [])
+
+
+def similarity(match: dict[str, Any]) -> float:
+    return float(match["Similarity"])
+
+
+def with_matches(result: Result, found: Matches) -> Result:
+    return {**result, "UserMatches": found}
+
+
+def search_fault(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    rewrite: Callable[[RequestPlan, Result], Result],
+    family: str,
+    **extra: Any,
+) -> Fault:
+    """A fault that rewrites successful SearchUsers results."""
+    return register(
+        Fault(name, description, SEARCH, on_result=rewrite, trips=trips, family=family, **extra)
+    )
+
+
+def matches_fault(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    rewrite: Callable[[Matches], Matches],
+    family: str,
+) -> Fault:
+    """A fault that only rewrites the UserMatches list of successful searches."""
+
+    def on_result(_plan: RequestPlan, result: Result) -> Result:
+        return with_matches(result, rewrite(matches(result)))
+
+    return search_fault(name, description, trips, on_result, family)
+
+
+def params_fault(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    rewrite: Callable[[dict[str, Any]], None],
+    family: str,
+    *,
+    validate: bool = True,
+) -> Fault:
+    """A fault that rewrites SearchUsers parameters before the service validates them."""
+
+    def on_request(plan: RequestPlan) -> None:
+        if isinstance(plan.params, dict):
+            rewrite(plan.params)
+            plan.validate = plan.validate and validate
+
+    return register(
+        Fault(name, description, SEARCH, on_request=on_request, trips=trips, family=family)
+    )
+
+
+def error_type(response: WireResponse) -> str:
+    return response.headers.get("X-Amzn-ErrorType", "")
+
+
+def body_of(response: WireResponse) -> dict[str, Any]:
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def json_response(status: int, body: Any, **headers: str) -> WireResponse:
+    """A response as this fault wants it, keeping the request id the server assigned."""
+    return WireResponse(status, {"Content-Type": JSON_TYPE, **headers}, json.dumps(body).encode())
+
+
+def error(status: int, kind: str, message: str) -> WireResponse:
+    return json_response(status, {"__type": kind, "message": message}, **{"X-Amzn-ErrorType": kind})
+
+
+def keep_request_id(old: WireResponse, new: WireResponse) -> WireResponse:
+    request_id = old.headers.get("x-amzn-RequestId")
+    if request_id is not None:
+        new.headers["x-amzn-RequestId"] = request_id
+    return new
+
+
+ResponseRewrite = Callable[[RequestPlan | None, WireResponse], WireResponse | None]
+
+
+def response_fault(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    rewrite: ResponseRewrite,
+    family: str,
+    operations: frozenset[str] = SEARCH,
+    **extra: Any,
+) -> Fault:
+    """A fault rewriting whole responses, knowing the request (None when it never parsed).
+
+    The request is remembered per server and per handler thread: one thread serves a request
+    from `on_request` to `on_response`, and each server builds its own memory.
+    """
+
+    def factory() -> Hooks:
+        current = threading.local()
+
+        def on_request(plan: RequestPlan) -> None:
+            current.plan = plan
+
+        def on_response(_operation: str | None, response: WireResponse) -> WireResponse:
+            plan: RequestPlan | None = getattr(current, "plan", None)
+            current.plan = None
+            rewritten = rewrite(plan, response)
+            return response if rewritten is None else keep_request_id(response, rewritten)
+
+        return Hooks(on_request=on_request, on_response=on_response)
+
+    return register(
+        Fault(
+            name,
+            description,
+            operations,
+            trips=trips,
+            family=family,
+            factory=factory,
+            **extra,
+        )
+    )
+
+
+def asked(plan: RequestPlan | None, member: str) -> Any:
+    """A member of the request as the client sent it (None when absent or unparsed)."""
+    if plan is None or not isinstance(plan.original, dict):
+        return None
+    return plan.original.get(member)
