@@ -90,6 +90,8 @@ class Fault:
     """Only SHOULD (AWS parity) rules can trip it: the gate fails on it under --strict."""
     unverifiable: bool = False
     """It makes the run 'not verified' (exit 2) rather than failing a rule."""
+    oracle: str = ""
+    """Why no rule can catch it without knowing the true answer ("" when one can)."""
 
     def applies_to(self, operation: str | None) -> bool:
         return not self.operations or operation in self.operations

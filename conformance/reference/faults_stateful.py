@@ -48,6 +48,7 @@ def _stateful(
     trips: tuple[str, ...],
     on_result: Callable[[_Memory, RequestPlan, Result], Result],
     operations: frozenset[str] = frozenset(),
+    strict: bool = False,
 ) -> Fault:
     """Registers a fault whose `on_result` gets its own server's memory."""
 
@@ -69,6 +70,7 @@ def _stateful(
             family=FAMILY,
             factory=factory,
             needs_writes=NEEDS_WRITES,
+            strict=strict,
         )
     )
 
@@ -192,6 +194,7 @@ _stateful(
     ("stateful.face-count",),
     _count_after_delete,
     frozenset({"CreateCollection", "DeleteFaces", "DescribeCollection"}),
+    strict=True,
 )
 
 

@@ -71,6 +71,7 @@ def params_fault(
     family: str,
     *,
     validate: bool = True,
+    **extra: Any,
 ) -> Fault:
     """A fault that rewrites SearchUsers parameters before the service validates them."""
 
@@ -80,8 +81,21 @@ def params_fault(
             plan.validate = plan.validate and validate
 
     return register(
-        Fault(name, description, SEARCH, on_request=on_request, trips=trips, family=family)
+        Fault(
+            name,
+            description,
+            SEARCH,
+            on_request=on_request,
+            trips=trips,
+            family=family,
+            **extra,
+        )
     )
+
+
+def message(response: WireResponse) -> str:
+    body = body_of(response)
+    return str(body.get("Message", body.get("message", "")))
 
 
 def error_type(response: WireResponse) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from conformance.reference.fault_catalog._kit import (
     ResponseRewrite,
     asked,
-    body_of,
     error,
     error_type,
     json_response,
+    message,
     response_fault,
 )
 from conformance.reference.faults import RequestPlan, WireResponse
@@ -22,7 +22,7 @@ def _unknown(member: str) -> ResponseRewrite:
     def rewrite(plan: RequestPlan | None, response: WireResponse) -> WireResponse | None:
         if asked(plan, member) is None or error_type(response) != "InvalidParameterException":
             return None
-        if body_of(response).get("message") != UNKNOWN_ID_MESSAGE:
+        if message(response) != UNKNOWN_ID_MESSAGE:
             return None
         return json_response(200, {"UserMatches": [], "FaceModelVersion": "7.0"})
 
@@ -65,7 +65,7 @@ def _unknown_user_not_found(
 ) -> WireResponse | None:
     if asked(plan, "UserId") is None or error_type(response) != "InvalidParameterException":
         return None
-    if body_of(response).get("message") != UNKNOWN_ID_MESSAGE:
+    if message(response) != UNKNOWN_ID_MESSAGE:
         return None
     return error(400, "ResourceNotFoundException", "The user does not exist")
 
@@ -84,7 +84,7 @@ def _retyped(kind: str, status: int) -> ResponseRewrite:
     def rewrite(_plan: RequestPlan | None, response: WireResponse) -> WireResponse | None:
         if error_type(response) != "InvalidParameterException":
             return None
-        return error(status, kind, str(body_of(response).get("message", "")))
+        return error(status, kind, message(response))
 
     return rewrite
 
@@ -92,9 +92,10 @@ def _retyped(kind: str, status: int) -> ResponseRewrite:
 response_fault(
     "validation-exception-type",
     "invalid input is ValidationException (the generic Smithy type, not one SearchUsers has)",
-    ("errors.error-type", "validation.invalid-parameter"),
+    ("validation.invalid-parameter", "errors.error-type"),
     _retyped("ValidationException", 400),
     FAMILY,
+    strict=True,
 )
 response_fault(
     "invalid-input-500",
@@ -139,8 +140,8 @@ def _untyped(_plan: RequestPlan | None, response: WireResponse) -> WireResponse 
     if response.status < 400:
         return None
     headers = {k: v for k, v in response.headers.items() if k.lower() != "x-amzn-errortype"}
-    message = body_of(response).get("message", "error")
-    return WireResponse(response.status, headers, json_response(0, {"message": message}).body)
+    body = json_response(0, {"message": message(response)}).body
+    return WireResponse(response.status, headers, body)
 
 
 response_fault(
