@@ -55,6 +55,30 @@ def service_model() -> ServiceModel:
         return _service_model
 
 
+#: Answers that refuse the caller rather than judge the request: they say nothing about the
+#: implementation, so a run cannot be verified through them (and they are never violations).
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "AccessDeniedException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "IncompleteSignatureException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "UnrecognizedClientException",
+        "MissingAuthenticationToken",
+        "MissingAuthenticationTokenException",
+        "InvalidClientTokenId",
+    }
+)
+
+
+def refused(exchange: Exchange) -> bool:
+    """The target turned the caller away (credentials, signature, permissions)."""
+    return exchange.error_type in CREDENTIAL_ERRORS
+
+
 @dataclass
 class TransportSettings:
     """How politely to talk to a target. Defaults suit a paid, throttled endpoint."""
@@ -273,7 +297,7 @@ class Transport:
             botocore.exceptions.EndpointConnectionError,
             botocore.exceptions.ConnectionClosedError,
         ) as exc:
-            raise TargetUnavailable(f"cannot reach {self._where()}: {_short(exc)}") from None
+            raise TargetUnavailable(f"cannot reach {self._where()}: {_why(exc)}") from None
         except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError):
             raise TargetUnavailable(f"timed out talking to {self._where()}") from None
         except botocore.exceptions.HTTPClientError as exc:
@@ -289,6 +313,37 @@ class Transport:
 
 def _short(exc: BaseException) -> str:
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The chain under a botocore error: its wrapped urllib3 error, that one's socket error."""
+    seen: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending and len(seen) < 12:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or current in seen:
+            continue
+        seen.append(current)
+        kwargs = getattr(current, "kwargs", None)
+        pending += [
+            current.__cause__,
+            current.__context__,
+            getattr(current, "reason", None),
+            kwargs.get("error") if isinstance(kwargs, dict) else None,
+        ]
+    return seen
+
+
+def _why(exc: BaseException) -> str:
+    """Name the actual problem: botocore says "could not connect" for all of them."""
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return "unknown host (the name does not resolve)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused (nothing listens on that port)"
+        if isinstance(cause, ConnectionResetError):
+            return "connection reset by the target"
+    return _short(exc)
 
 
 def default_endpoint(region: str) -> str:

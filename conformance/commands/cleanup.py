@@ -18,7 +18,7 @@ from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, RunConfig
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
 from conformance.targets import check
-from conformance.targets.base import Client, iter_pages
+from conformance.targets.base import Client, explain, iter_pages
 from conformance.targets.endpoint import EndpointTarget
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -99,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
 def find_leftovers(client: Client) -> list[Leftover]:
     names: list[str] = []
     for page in iter_pages(client, "ListCollections", {}, label="cleanup"):
-        _require(page, "ListCollections")
+        _require(page)
         body = page.json if isinstance(page.json, dict) else {}
         names += [n for n in body.get("CollectionIds") or [] if isinstance(n, str)]
     now = time.time()
@@ -108,7 +108,7 @@ def find_leftovers(client: Client) -> list[Leftover]:
         described = client.call("DescribeCollection", {"CollectionId": name}, label="cleanup")
         if described.error_type == "ResourceNotFoundException":
             continue  # deleted meanwhile
-        _require(described, "DescribeCollection")
+        _require(described)
         created = (
             described.json.get("CreationTimestamp") if isinstance(described.json, dict) else None
         )
@@ -122,14 +122,12 @@ def delete(client: Client, collection_id: str) -> None:
         raise ConformanceError(f"refusing to delete {collection_id!r}: not a suite collection")
     exchange = client.call("DeleteCollection", {"CollectionId": collection_id}, label="cleanup")
     if exchange.error_type != "ResourceNotFoundException":
-        _require(exchange, "DeleteCollection")
+        _require(exchange)
 
 
-def _require(exchange: Exchange, what: str) -> None:
-    if not exchange.ok:
-        raise ConformanceError(
-            f"{what} answered HTTP {exchange.status} {exchange.error_type or ''}".rstrip()
-        )
+def _require(exchange: Exchange) -> None:
+    if not exchange.ok or not isinstance(exchange.json, dict):
+        raise ConformanceError(f"cleanup stopped: {explain(exchange)}")
 
 
 def _age(age_s: float | None) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from conformance.config import RunConfig
 from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
+from conformance.engine.health import MOSTLY, health_problem, judgeable
 from conformance.engine.interrupts import sigterm_as_interrupt
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.engine.plan import Plan, make_plan
@@ -33,9 +34,6 @@ from conformance.rules import judge
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
-
-MOSTLY = 0.5
-"""A run whose exchanges were more than this share throttled or 5xx proves nothing."""
 
 Progress = Callable[[Exchange], None]
 Announce = Callable[[Plan], None]
@@ -91,8 +89,10 @@ def run(
                     )
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
-    verdicts = judge(Evidence(exchanges, strict_schema=config.strict_schema))
-    reason = reason or health_problem(exchanges)
+    verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
+    # an unhealthy target is the root cause of whatever else went wrong (a budget spent on
+    # retries, say): say it first
+    reason = "; ".join(r for r in (health_problem(exchanges), reason) if r) or None
     return RunResult(
         target=target.description,
         verdicts=verdicts,
@@ -145,18 +145,6 @@ def _require_content(found: Discovery, session: Session) -> None:
     raise ConformanceError(f"collection {found.collection_id!r} has {what}: nothing to verify")
 
 
-def health_problem(exchanges: list[Exchange]) -> str | None:
-    if not exchanges:
-        return "no request was answered"
-    bad = sum(1 for e in exchanges if e.throttled or e.server_error)
-    if bad > MOSTLY * len(exchanges):
-        return (
-            f"the target answered {bad} of {len(exchanges)} requests with throttling or server "
-            "errors: nothing it said can be trusted"
-        )
-    return None
-
-
 def _stateful_module(config: RunConfig) -> ModuleType | None:
     """The stateful phase (issue 8) plugs in as `conformance.engine.stateful`: `bound(config)`
     and `run(ctx)`. Until it exists, runs simply have no stateful phase."""
@@ -196,4 +184,4 @@ def _settings(config: RunConfig, the_plan: Plan, notes: list[str]) -> dict[str, 
     }
 
 
-__all__ = ["Plan", "Target", "plan", "run"]
+__all__ = ["MOSTLY", "Plan", "Target", "health_problem", "plan", "run"]

@@ -168,6 +168,8 @@ class ProgressDisplay:
     ) -> None:
         if self._bar is not None:
             self._bar.stop()
+        if exc_type is not None and self._count == 0:
+            return  # the error line that follows is the whole story: nothing was spent
         phases = ", ".join(f"{name} {count}" for name, count in self._phases.items())
         self._console.print(
             f"sent {self._count} requests ({phases or 'none'}); {self._throttled} throttled",

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from conformance.errors import UsageError
 from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target
-from conformance.transport import JSON_CONTENT_TYPE, ExchangeListener, TransportStats
+from conformance.transport import JSON_CONTENT_TYPE, ExchangeListener, TransportStats, refused
 
 Notice = Callable[[str], None]
 """Where a target reports things the user must know that are not verdicts (e.g. a leftover)."""
@@ -87,6 +87,39 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def setup_plan(self) -> Mapping[str, int]:
         """Upper bound of the requests `Session.setup` and teardown send, per operation."""
+
+
+EXCERPT = 100
+
+
+def explain(exchange: Exchange) -> str:
+    """One line saying what a target answered instead of what setup needed.
+
+    Status, error type and an excerpt of the body: whether the answer came from a proxy (an
+    HTML 502 page), a different service, or the implementation itself is usually obvious from
+    the first hundred characters.
+    """
+    what = f"{exchange.operation or 'a request'} answered HTTP {exchange.status}"
+    if exchange.error_type:
+        what += f" {exchange.error_type}"
+    elif not exchange.response_body.strip():
+        return f"{what} with an empty body"
+    elif exchange.json is None:
+        what += " with a body that is not JSON"
+    elif not exchange.ok:
+        what += " without an error type"
+    body = exchange.json if isinstance(exchange.json, dict) else {}
+    message = body.get("message") or body.get("Message")
+    if exchange.json is None or not isinstance(message, str):
+        text = exchange.response_body.decode("utf-8", errors="replace")
+    else:
+        text = message
+    excerpt = " ".join(text.split())
+    if len(excerpt) > EXCERPT:
+        excerpt = excerpt[:EXCERPT] + "..."
+    if refused(exchange):
+        excerpt += " (the target refused our credentials or their permissions)"
+    return f"{what}: {excerpt}" if excerpt else what
 
 
 READ_ONLY_OPERATIONS = frozenset({"SearchUsers", "ListUsers", "ListFaces", "DescribeCollection"})

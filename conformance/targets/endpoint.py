@@ -27,6 +27,7 @@ from conformance.targets.base import (
     ReadOnlyClient,
     Session,
     Target,
+    explain,
     shielded,
 )
 from conformance.transport import (
@@ -150,11 +151,8 @@ class ReadOnlySession(Session):
         )
         if exchange.error_type == "ResourceNotFoundException":
             raise UsageError(f"collection {self.collection_id!r} does not exist on the target")
-        if not exchange.ok:
-            raise ConformanceError(
-                f"DescribeCollection {self.collection_id!r} answered HTTP {exchange.status} "
-                f"{exchange.error_type or ''}".rstrip()
-            )
+        if not exchange.ok or not isinstance(exchange.json, dict):
+            raise ConformanceError(f"collection {self.collection_id!r}: {explain(exchange)}")
         return self.collection_id
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
-from conformance.targets.base import Client
+from conformance.targets.base import Client, explain
 
 LONG_USER_ID = (
     "conformance.Long-user_ID:"
@@ -225,15 +225,10 @@ def seed(client: Client, collection_id: str, fixture: Fixture) -> dict[str, str]
 
 
 def _expect(exchange: Exchange) -> Exchange:
-    if exchange.ok:
+    """A seeding step must succeed with a JSON object, or nothing after it means anything."""
+    if exchange.ok and isinstance(exchange.json, dict):
         return exchange
-    body = exchange.json if isinstance(exchange.json, dict) else {}
-    message = body.get("message") or body.get("Message") or ""
-    detail = f": {str(message).splitlines()[0][:160]}" if message else ""
-    raise ConformanceError(
-        f"seeding failed: {exchange.operation} answered HTTP {exchange.status} "
-        f"{exchange.error_type or 'without an error type'}{detail}"
-    )
+    raise ConformanceError(f"seeding failed: {explain(exchange)}")
 
 
 def _first_face_id(body: Any) -> str | None:
