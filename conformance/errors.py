@@ -36,3 +36,8 @@ class BudgetExhausted(ConformanceError):
 
 class CassetteError(ConformanceError):
     """A cassette is missing, corrupt, empty, or of another service."""
+
+
+class TargetThrottled(BudgetExhausted):
+    """The target keeps throttling: sending stops as if the budget were spent, since waiting
+    longer would only spend it on retries."""

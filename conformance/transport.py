@@ -32,7 +32,7 @@ import botocore.serialize
 import botocore.session
 from botocore.model import OperationNotFoundError, ServiceModel
 
-from conformance.errors import BudgetExhausted, TargetUnavailable, UsageError
+from conformance.errors import BudgetExhausted, TargetThrottled, TargetUnavailable, UsageError
 from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -88,6 +88,9 @@ class TransportSettings:
     max_requests: int | None = 300
     rps: float | None = None
     throttle_retries: int = 5
+    give_up_after_throttled: int = 3
+    """Consecutive requests still throttled after all their retries before the run stops
+    sending: persistent throttling cannot be waited out within a run, only paid for."""
     server_error_retries: int = 1
     backoff_base_s: float = 0.2
     backoff_cap_s: float = 8.0
@@ -143,6 +146,7 @@ class Transport:
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._index = 0
+        self._throttled_streak = 0
         self._sleep = sleep
         self._clock = clock
         self._listeners: list[ExchangeListener] = []
@@ -248,7 +252,19 @@ class Transport:
                     continue
             for listener in self._listeners:
                 listener(exchange)
+            self._note_throttling(exchange)
             return exchange
+
+    def _note_throttling(self, exchange: Exchange) -> None:
+        with self._lock:
+            self._throttled_streak = self._throttled_streak + 1 if exchange.throttled else 0
+            streak = self._throttled_streak
+        limit = self.settings.give_up_after_throttled
+        if limit and streak >= limit:
+            raise TargetThrottled(
+                f"{streak} requests in a row stayed throttled after "
+                f"{self.settings.throttle_retries} retries each ({exchange.error_type or exchange.status})"
+            )
 
     def _next_index(self) -> int:
         with self._lock:

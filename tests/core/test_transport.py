@@ -5,7 +5,7 @@ import socket
 import botocore.credentials
 import pytest
 
-from conformance.errors import BudgetExhausted, TargetUnavailable, UsageError
+from conformance.errors import BudgetExhausted, TargetThrottled, TargetUnavailable, UsageError
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 
 from .conftest import ScriptedServer
@@ -127,3 +127,21 @@ def test_raw_probe_keeps_broken_bodies(scripted: ScriptedServer) -> None:
     headers, body = scripted.requests[0]
     assert "X-Amz-Target" not in headers and body == b"{not json"
     assert ex.operation is None and ex.params is None
+
+
+def test_persistent_throttling_stops_sending(scripted: ScriptedServer) -> None:
+    for _ in range(20):
+        scripted.reply(400, {"__type": "ThrottlingException"})
+    t, _ = transport(scripted.url, throttle_retries=1, give_up_after_throttled=2)
+    t.call("SearchUsers", {"CollectionId": "c"})
+    with pytest.raises(TargetThrottled, match="2 requests in a row stayed throttled"):
+        t.call("SearchUsers", {"CollectionId": "c"})
+    assert len(scripted.requests) == 4
+
+
+def test_an_answer_between_throttles_resets_the_streak(scripted: ScriptedServer) -> None:
+    for status, body in [(400, {"__type": "ThrottlingException"}), (200, {}), (429, {})]:
+        scripted.reply(status, body)
+    t, _ = transport(scripted.url, throttle_retries=0, give_up_after_throttled=2)
+    for _ in range(3):
+        t.call("SearchUsers", {"CollectionId": "c"})
