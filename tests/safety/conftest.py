@@ -67,6 +67,7 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else ~40 ms a keep-alive request (delayed ACK)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
