@@ -19,10 +19,19 @@ from conformance.engine.context import Call, Context, search
 LABEL = "negative"
 VALID_FACE_ID = "11111111-2222-4333-8444-555555555555"
 """Well-formed, only used where another member is the violation."""
+LETTERED_FACE_ID = "abcdef12-3456-4789-8abc-def123456789"
+"""Well-formed and containing hex letters, for the upper-case probe when none was discovered."""
 
 
-def violations(collection: str, user: str) -> list[tuple[str, dict[str, Any]]]:
-    """(constraint, request) pairs; the base request searches `user` in `collection`."""
+def violations(
+    collection: str, user: str, face: str = LETTERED_FACE_ID
+) -> list[tuple[str, dict[str, Any]]]:
+    """(constraint, request) pairs; the base request searches `user` in `collection`.
+
+    `face` should be a FaceId that exists: its upper-cased form then differs from a real face
+    only by case, so an implementation that lower-cases ids (or matches case-insensitively)
+    answers 2xx and is caught; the contract's pattern is lower-case hex only.
+    """
     by_user = {"CollectionId": collection, "UserId": user}
     by_face = {"CollectionId": collection, "FaceId": VALID_FACE_ID}
     return [
@@ -37,6 +46,7 @@ def violations(collection: str, user: str) -> list[tuple[str, dict[str, Any]]]:
         ("UserId.type", {**by_user, "UserId": {"UserId": user}}),
         ("FaceId.pattern", {**by_face, "FaceId": "not-a-face-id"}),
         ("FaceId.type", {**by_face, "FaceId": [VALID_FACE_ID]}),
+        ("FaceId.pattern:upper-case", {**by_face, "FaceId": face.upper()}),
         ("UserMatchThreshold.minimum", {**by_user, "UserMatchThreshold": -1}),
         ("UserMatchThreshold.maximum", {**by_user, "UserMatchThreshold": 100.5}),
         ("UserMatchThreshold.type", {**by_user, "UserMatchThreshold": {"value": 80}}),
@@ -53,7 +63,9 @@ BOUND = len(violations("c", "u"))
 def requests(ctx: Context) -> list[Call]:
     users = ctx.discovery.searchable_users()
     user = users[0] if users else "user"
+    lettered = [f for f in ctx.discovery.associated_faces() if f != f.upper()]
+    face = lettered[0] if lettered else LETTERED_FACE_ID
     return [
         search(f"{LABEL}:{constraint}", request)
-        for constraint, request in violations(ctx.collection_id, user)
+        for constraint, request in violations(ctx.collection_id, user, face)
     ]

@@ -116,8 +116,6 @@ params_fault(
     REJECTS_INVALID,
     _lowercase_face,
     FAMILY,
-    oracle="needs a probe the engine does not send: an upper-cased FaceId that exists in "
-    "lower case (every other invalid FaceId is unknown, hence rejected anyway)",
 )
 
 
