@@ -18,6 +18,7 @@ FAMILIES = (
     "errors",
     "validation",
     "results",
+    "completeness",
     "echo",
     "consistency",
     "metamorphic",

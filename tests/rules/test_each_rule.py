@@ -131,6 +131,19 @@ CASES: dict[str, tuple[Build, Build]] = {
         lambda: [search({"MaxUsers": 2}, matches=[("bob", 90.0), ("carol", 85.0)])],
         lambda: [search({"MaxUsers": 1}, matches=[("bob", 90.0), ("carol", 85.0)])],
     ),
+    "results.complete-at-zero": (
+        lambda: [
+            *discovery(),
+            search(
+                {"UserMatchThreshold": 0, "MaxUsers": 100},
+                matches=[("bob", 40.0), ("carol", 3.5)],
+            ),
+        ],
+        lambda: [
+            *discovery(),
+            search({"UserMatchThreshold": 0, "MaxUsers": 100}, matches=[("bob", 40.0)]),
+        ],
+    ),
     "results.unique": (
         lambda: [search(matches=[("bob", 90.0), ("carol", 90.0)])],
         lambda: [search(matches=[("bob", 90.0), ("bob", 90.0)])],
