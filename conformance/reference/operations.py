@@ -85,6 +85,21 @@ def _idempotent(
     return result
 
 
+UserFacesWrite = Callable[[Store, Collection, UserRecord, Params], Result]
+
+
+def _user_faces_write(
+    store: Store, params: Params, operation: str, write: UserFacesWrite
+) -> Result:
+    """(Dis)associations need an existing user first, and replay like any idempotent write."""
+    with store.transaction():
+        collection = _collection(store, params["CollectionId"])
+        user = _user(collection, params["UserId"])
+        return _idempotent(
+            store, collection, operation, params, lambda: write(store, collection, user, params)
+        )
+
+
 def _image_bytes(params: Params) -> bytes:
     image = params["Image"]
     if "Bytes" in image and "S3Object" in image:
@@ -125,6 +140,19 @@ def _face_json(face: FaceRecord) -> Result:
     if face.user_id is not None:
         out["UserId"] = face.user_id
     return out
+
+
+def _unsuccessful(
+    face_id: str, reason: str, user_id: str | None = None, confidence: float | None = None
+) -> Result:
+    """One entry of an Unsuccessful* list: AWS omits the members it has nothing to say in."""
+    entry: Result = {"FaceId": face_id}
+    if user_id is not None:
+        entry["UserId"] = user_id
+    if confidence is not None:
+        entry["Confidence"] = confidence
+    entry["Reasons"] = [reason]
+    return entry
 
 
 def _unique(face_ids: list[str]) -> list[str]:
@@ -246,14 +274,10 @@ def delete_faces(store: Store, params: Params) -> Result:
         for face_id in _unique(params["FaceIds"]):
             face = collection.faces.get(face_id)
             if face is None:
-                unsuccessful.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
+                unsuccessful.append(_unsuccessful(face_id, "FACE_NOT_FOUND"))
             elif face.user_id is not None:
                 unsuccessful.append(
-                    {
-                        "FaceId": face_id,
-                        "UserId": face.user_id,
-                        "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"],
-                    }
+                    _unsuccessful(face_id, "ASSOCIATED_TO_AN_EXISTING_USER", face.user_id)
                 )
             else:
                 store.delete_face(collection, face_id)
@@ -309,16 +333,7 @@ def list_users(store: Store, params: Params) -> Result:
 
 
 def associate_faces(store: Store, params: Params) -> Result:
-    with store.transaction():
-        collection = _collection(store, params["CollectionId"])
-        user = _user(collection, params["UserId"])
-        return _idempotent(
-            store,
-            collection,
-            "AssociateFaces",
-            params,
-            lambda: _associate(store, collection, user, params),
-        )
+    return _user_faces_write(store, params, "AssociateFaces", _associate)
 
 
 def _associate(store: Store, collection: Collection, user: UserRecord, params: Params) -> Result:
@@ -329,29 +344,18 @@ def _associate(store: Store, collection: Collection, user: UserRecord, params: P
     for face_id in _unique(params["FaceIds"]):
         face = collection.faces.get(face_id)
         if face is None:
-            unsuccessful.append(
-                {"FaceId": face_id, "UserId": user.user_id, "Reasons": ["FACE_NOT_FOUND"]}
-            )
+            unsuccessful.append(_unsuccessful(face_id, "FACE_NOT_FOUND", user.user_id))
         elif face.user_id == user.user_id:
             continue  # already this user's: AWS ignores it and does not report it
         elif face.user_id is not None:
             unsuccessful.append(
-                {
-                    "FaceId": face_id,
-                    "UserId": face.user_id,
-                    "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
-                }
+                _unsuccessful(face_id, "ASSOCIATED_TO_A_DIFFERENT_USER", face.user_id)
             )
         else:
             confidence = max((faces.similarity(face.embedding, a) for a in anchors), default=None)
             if confidence is not None and confidence < threshold:
                 unsuccessful.append(
-                    {
-                        "FaceId": face_id,
-                        "UserId": user.user_id,
-                        "Confidence": confidence,
-                        "Reasons": ["LOW_MATCH_CONFIDENCE"],
-                    }
+                    _unsuccessful(face_id, "LOW_MATCH_CONFIDENCE", user.user_id, confidence)
                 )
                 continue
             accepted.append(face_id)
@@ -371,16 +375,7 @@ def _associate(store: Store, collection: Collection, user: UserRecord, params: P
 
 
 def disassociate_faces(store: Store, params: Params) -> Result:
-    with store.transaction():
-        collection = _collection(store, params["CollectionId"])
-        user = _user(collection, params["UserId"])
-        return _idempotent(
-            store,
-            collection,
-            "DisassociateFaces",
-            params,
-            lambda: _disassociate(store, collection, user, params),
-        )
+    return _user_faces_write(store, params, "DisassociateFaces", _disassociate)
 
 
 def _disassociate(store: Store, collection: Collection, user: UserRecord, params: Params) -> Result:
@@ -389,14 +384,11 @@ def _disassociate(store: Store, collection: Collection, user: UserRecord, params
     for face_id in _unique(params["FaceIds"]):
         face = collection.faces.get(face_id)
         if face is None:
-            unsuccessful.append(
-                {"FaceId": face_id, "UserId": user.user_id, "Reasons": ["FACE_NOT_FOUND"]}
-            )
+            unsuccessful.append(_unsuccessful(face_id, "FACE_NOT_FOUND", user.user_id))
         elif face.user_id != user.user_id:
-            failure: Result = {"FaceId": face_id, "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}
-            if face.user_id is not None:
-                failure["UserId"] = face.user_id
-            unsuccessful.append(failure)
+            unsuccessful.append(
+                _unsuccessful(face_id, "ASSOCIATED_TO_A_DIFFERENT_USER", face.user_id)
+            )
         else:
             store.disassociate(collection, user.user_id, face_id)
             done.append({"FaceId": face_id})
