@@ -81,8 +81,7 @@ class Evidence:
 
     def _build(self) -> None:
         epoch = 0
-        pending_users: dict[tuple[str, int], _Listing] = {}
-        pending_faces: dict[tuple[str, int], _Listing] = {}
+        pending: dict[tuple[str, str, int], _Listing] = {}
         for exchange in self.exchanges:
             if exchange.mutating:
                 epoch += 1
@@ -95,20 +94,15 @@ class Evidence:
             body = exchange.json if isinstance(exchange.json, dict) else {}
             if exchange.operation == "DescribeCollection":
                 _describe(view, exchange, body)
-            elif exchange.operation == "ListUsers":
-                _listing(pending_users, key, exchange, body, "Users", "UserId", "UserStatus")
-                done = pending_users.get(key)
+            elif (shape := _LISTINGS.get(exchange.operation or "")) is not None:
+                chain = (shape.member, collection, epoch)
+                _listing(pending, chain, exchange, body, shape)
+                done = pending.get(chain)
                 if done is not None and done.complete and not _filtered(exchange):
-                    view.users = done.items
+                    setattr(view, shape.attribute, done.items)
                     view.listing_sources.extend(done.sources)
                     view.exists = True
-            elif exchange.operation == "ListFaces":
-                _listing(pending_faces, key, exchange, body, "Faces", "FaceId", "UserId")
-                done = pending_faces.get(key)
-                if done is not None and done.complete and not _filtered(exchange):
-                    view.faces = done.items
-                    view.listing_sources.extend(done.sources)
-                    view.exists = True
+            if exchange.operation == "ListFaces":
                 version = body.get("FaceModelVersion")
                 if exchange.ok and isinstance(version, str) and view.face_model_version is None:
                     view.face_model_version = version
@@ -130,6 +124,22 @@ class _Listing:
     sources: list[Exchange] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _ListingShape:
+    """Where a listing operation keeps its items, and which CollectionView field it completes."""
+
+    member: str
+    id_field: str
+    value_field: str
+    attribute: str
+
+
+_LISTINGS = {
+    "ListUsers": _ListingShape("Users", "UserId", "UserStatus", "users"),
+    "ListFaces": _ListingShape("Faces", "FaceId", "UserId", "faces"),
+}
+
+
 def _filtered(exchange: Exchange) -> bool:
     """A listing narrowed by UserId/FaceIds is not a complete listing of the collection."""
     params = exchange.params or {}
@@ -137,13 +147,11 @@ def _filtered(exchange: Exchange) -> bool:
 
 
 def _listing(
-    pending: dict[tuple[str, int], _Listing],
-    key: tuple[str, int],
+    pending: dict[tuple[str, str, int], _Listing],
+    key: tuple[str, str, int],
     exchange: Exchange,
     body: dict[str, Any],
-    member: str,
-    id_field: str,
-    value_field: str,
+    shape: _ListingShape,
 ) -> None:
     """Follow a NextToken chain; it is complete once a page without NextToken arrives."""
     if not exchange.ok:
@@ -155,10 +163,10 @@ def _listing(
             return  # a page we did not see the start of
         listing = pending[key] = _Listing()
     listing.sources.append(exchange)
-    for item in body.get(member) or []:
-        if isinstance(item, dict) and isinstance(item.get(id_field), str):
-            value = item.get(value_field)
-            listing.items[item[id_field]] = value if isinstance(value, str) else None
+    for item in body.get(shape.member) or []:
+        if isinstance(item, dict) and isinstance(item.get(shape.id_field), str):
+            value = item.get(shape.value_field)
+            listing.items[item[shape.id_field]] = value if isinstance(value, str) else None
     next_token = body.get("NextToken")
     listing.next_token = next_token if isinstance(next_token, str) and next_token else None
     listing.complete = listing.next_token is None
