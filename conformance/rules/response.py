@@ -29,6 +29,13 @@ def media_type(exchange: Exchange) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value is not None else None
 
 
+def _media_type_among(exchange: Exchange, accepted: frozenset[str], what: str) -> Finding:
+    """The MUST and the SHOULD differ only in how many media types they accept."""
+    kind = media_type(exchange)
+    wrong = kind not in accepted
+    return judged([f"Content-Type {kind!r} is not {what}"] if wrong else [], exchange)
+
+
 @search_rule(
     "response.json-body",
     "Every SearchUsers response body, success or error, is a JSON object.",
@@ -50,9 +57,7 @@ def json_body(exchange: Exchange, view: CollectionView | None) -> Finding:
     family=FAMILY,
 )
 def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
-    kind = media_type(exchange)
-    wrong = kind not in JSON_MEDIA_TYPES
-    return judged([f"Content-Type {kind!r} is not a JSON media type"] if wrong else [], exchange)
+    return _media_type_among(exchange, JSON_MEDIA_TYPES, "a JSON media type")
 
 
 @search_rule(
@@ -63,9 +68,7 @@ def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
     level=Level.SHOULD,
 )
 def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Finding:
-    kind = media_type(exchange)
-    wrong = kind != AWS_JSON_1_1
-    return judged([f"Content-Type {kind!r} is not {AWS_JSON_1_1!r}"] if wrong else [], exchange)
+    return _media_type_among(exchange, frozenset({AWS_JSON_1_1}), repr(AWS_JSON_1_1))
 
 
 @search_rule(
