@@ -40,6 +40,7 @@ from conformance.exchange import (
     operation_from_target,
     scrub_headers,
 )
+from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
 
 if TYPE_CHECKING:
     import vcr
@@ -62,7 +63,6 @@ SECRET_QUERY_PARAMETERS = frozenset(
     {"x-amz-credential", "x-amz-signature", "x-amz-security-token", "x-amz-date", "signature"}
 )
 
-_ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 _SESSION_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu)[A-Za-z0-9+/=%]*"
 )
@@ -74,8 +74,6 @@ _NAMED_SECRET = re.compile(
     r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
 )
 _SIGNATURE = re.compile(r"(?i)((?:x-amz-)?signature=)[0-9a-f]{64}")
-_ARN_ACCOUNT = re.compile(r"((?:arn:)?aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:)(\d{12})(?=[:/])")
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@\"']+:[^/\s@\"']*@")
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 # JSON members whose value is a credential whatever it looks like. NextToken is a pagination
 # cursor, not a secret, hence the explicit list.
@@ -91,12 +89,13 @@ _ACCOUNT_MEMBER = re.compile(
 
 def scrub_text(text: str) -> str:
     """Mask every credential-looking value in `text`; returns `text` itself if none."""
-    out = _ACCESS_KEY.sub(MASK, text)
+    out = ACCESS_KEY.sub(MASK, text)
     out = _SESSION_TOKEN.sub(MASK, out)
     out = _NAMED_SECRET.sub(lambda m: m.group(1) + MASK, out)
     out = _SIGNATURE.sub(lambda m: m.group(1) + MASK, out)
-    out = _ARN_ACCOUNT.sub(lambda m: m.group(1) + PLACEHOLDER_ACCOUNT, out)
-    out = _URL_USERINFO.sub(lambda m: m.group(1), out)
+    out = ARN_ACCOUNT.sub(lambda m: m.group(1) + PLACEHOLDER_ACCOUNT, out)
+    # A bare user name is no credential, and a replayed URL keeps it.
+    out = URL_USERINFO.sub(lambda m: m.group(1) if m.group(2) else m.group(0), out)
     out = _SECRET_MEMBER.sub(lambda m: m.group(1) + MASK + m.group(3), out)
     out = _ACCOUNT_MEMBER.sub(lambda m: m.group(1) + PLACEHOLDER_ACCOUNT + m.group(3), out)
     return text if out == text else out
@@ -518,7 +517,7 @@ class Problem:
 
 def _secret_kinds(text: str) -> Iterator[str]:
     """What looks secret in `text`, described without repeating it."""
-    for match in _ACCESS_KEY.finditer(text):
+    for match in ACCESS_KEY.finditer(text):
         yield f"AWS access key id ({match.group()[:4]}...)"
     if _SESSION_TOKEN.search(text):
         yield "AWS session token"
@@ -528,9 +527,9 @@ def _secret_kinds(text: str) -> Iterator[str]:
         yield "SigV4 signature"
     if _PRIVATE_KEY.search(text):
         yield "private key"
-    if _URL_USERINFO.search(text):
+    if any(m.group(2) for m in URL_USERINFO.finditer(text)):
         yield "credentials in a URL"
-    for match in _ARN_ACCOUNT.finditer(text):
+    for match in ARN_ACCOUNT.finditer(text):
         if match.group(2) not in ALLOWED_ACCOUNTS:
             yield f"account id in an ARN (use {PLACEHOLDER_ACCOUNT})"
     for match in _SECRET_MEMBER.finditer(text):

@@ -8,11 +8,7 @@ a new output cannot forget it.
 
 from __future__ import annotations
 
-import re
-
-_ACCESS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
-_ARN_ACCOUNT = re.compile(r"\b(arn:[A-Za-z0-9-]+:[A-Za-z0-9-]*:[A-Za-z0-9-]*:)\d{12}(?=[:/]|\b)")
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@\"']+(?::[^/\s@\"']*)?@")
+from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
 
 MASK = "*"
 
@@ -23,6 +19,6 @@ def redact(text: str) -> str:
     Replacements use only characters that need no escaping in JSON, XML or markdown, so this can
     run over an already serialised document without breaking it.
     """
-    text = _ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
-    text = _ARN_ACCOUNT.sub(lambda m: m.group(1) + MASK * 12, text)
-    return _URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)
+    text = ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
+    text = ARN_ACCOUNT.sub(lambda m: m.group(1) + MASK * 12, text)
+    return URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)
