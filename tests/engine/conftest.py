@@ -18,6 +18,8 @@ from conformance.reference.protocol import ReferenceServer
 from conformance.results import RunResult
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 
+from ..serving import running_serve
+
 CLI = [sys.executable, "-m", "conformance"]
 
 
@@ -76,19 +78,5 @@ def server() -> Iterator[ReferenceServer]:
 @pytest.fixture
 def serve_process(tmp_path: Path) -> Iterator[str]:
     """`searchusers-conformance serve` in its own process; yields its URL."""
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=cli_env(),
-        cwd=tmp_path,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://"), url
+    with running_serve(stderr=subprocess.DEVNULL, env=cli_env(), cwd=tmp_path) as (_, url):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

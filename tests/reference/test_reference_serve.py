@@ -15,30 +15,17 @@ import pytest
 from conformance.cli import main
 from conformance.reference import faces
 
+from ..serving import running_serve
 from .conftest import make_client
 
 
 @contextmanager
 def serve(*args: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conformance", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
+    """SIGTERM (what `running_serve` sends) must end the server cleanly: exit 0, no traceback."""
+    with running_serve(*args, stderr=subprocess.PIPE) as (process, url):
         assert url.startswith("http://127.0.0.1:"), url
         yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert code == 0
+    assert process.returncode == 0
     assert process.stderr is not None
     assert "Traceback" not in process.stderr.read()
 
