@@ -15,7 +15,6 @@ from conformance.rules import catalog
 from conformance.rules.base import Level, RuleVerdict, Status
 from tests.reporting.conftest import failing_verdict, make_exchange, make_result
 
-
 # In-process pytester runs restore sys.modules afterwards; C extensions such as numpy's cannot be
 # loaded twice per process, so they are imported here, before any inner run, and stay loaded.
 
