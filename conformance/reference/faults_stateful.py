@@ -14,9 +14,10 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
+from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, ResultHook, register
 
 FAMILY = "stateful"
 NEEDS_WRITES = "only shows after writes, which a read-only run never makes"
@@ -42,6 +43,21 @@ class _Memory:
         return self.items[collection_id if isinstance(collection_id, str) else ""]
 
 
+def _register(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    operations: frozenset[str] = frozenset(),
+    *,
+    on_result: ResultHook | None = None,
+    factory: Callable[[], Hooks] | None = None,
+    strict: bool = False,
+) -> Fault:
+    """Registers one fault of this family: all of them need writes to show."""
+    fault = Fault(name, description, operations, on_result=on_result, trips=trips, family=FAMILY)
+    return register(replace(fault, factory=factory, needs_writes=NEEDS_WRITES, strict=strict))
+
+
 def _stateful(
     name: str,
     description: str,
@@ -61,18 +77,7 @@ def _stateful(
 
         return Hooks(on_result=hook)
 
-    return register(
-        Fault(
-            name,
-            description,
-            operations,
-            trips=trips,
-            family=FAMILY,
-            factory=factory,
-            needs_writes=NEEDS_WRITES,
-            strict=strict,
-        )
-    )
+    return _register(name, description, trips, operations, factory=factory, strict=strict)
 
 
 def _face_ids(result: Result, member: str) -> list[str]:
@@ -165,17 +170,13 @@ def _stuck(_plan: RequestPlan, result: Result) -> Result:
     return out
 
 
-register(
-    Fault(
-        "status-stuck-updating",
-        "users with faces are reported UPDATING forever, never ACTIVE",
-        frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
-        on_result=_stuck,
-        trips=("stateful.status-reaches-active",),
-        family=FAMILY,
-        needs_writes=NEEDS_WRITES,
-        strict=True,
-    )
+_register(
+    "status-stuck-updating",
+    "users with faces are reported UPDATING forever, never ACTIVE",
+    ("stateful.status-reaches-active",),
+    frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
+    on_result=_stuck,
+    strict=True,
 )
 
 
@@ -206,16 +207,12 @@ def _claim_deleted(_plan: RequestPlan, result: Result) -> Result:
     return {**result, "DeletedFaces": deleted, "UnsuccessfulFaceDeletions": kept}
 
 
-register(
-    Fault(
-        "delete-faces-ignores-association",
-        "DeleteFaces reports associated faces as deleted (they stay, still associated)",
-        frozenset({"DeleteFaces"}),
-        on_result=_claim_deleted,
-        trips=("stateful.unsuccessful-reasons", "stateful.deleted-face-gone"),
-        family=FAMILY,
-        needs_writes=NEEDS_WRITES,
-    )
+_register(
+    "delete-faces-ignores-association",
+    "DeleteFaces reports associated faces as deleted (they stay, still associated)",
+    ("stateful.unsuccessful-reasons", "stateful.deleted-face-gone"),
+    frozenset({"DeleteFaces"}),
+    on_result=_claim_deleted,
 )
 
 
@@ -230,16 +227,12 @@ def _not_found_for_foreign(_plan: RequestPlan, result: Result) -> Result:
     return {**result, key: [relabel(e) for e in result.get(key) or []]}
 
 
-register(
-    Fault(
-        "foreign-face-not-found",
-        "AssociateFaces reports another user's faces as FACE_NOT_FOUND",
-        frozenset({"AssociateFaces"}),
-        on_result=_not_found_for_foreign,
-        trips=("stateful.unsuccessful-reasons",),
-        family=FAMILY,
-        needs_writes=NEEDS_WRITES,
-    )
+_register(
+    "foreign-face-not-found",
+    "AssociateFaces reports another user's faces as FACE_NOT_FOUND",
+    ("stateful.unsuccessful-reasons",),
+    frozenset({"AssociateFaces"}),
+    on_result=_not_found_for_foreign,
 )
 
 

@@ -12,18 +12,19 @@ the target. Deletions are judged immediately: DeleteUser disassociates faces bef
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.rules.base import Check, Finding, Level, passed, rule, violated
 from conformance.stateful.model import (
     IN_PROGRESS,
     USER_STATUSES,
     CollectionModel,
     body,
     matches,
+    pairing_members,
     param,
     replay,
     strings,
@@ -42,11 +43,39 @@ DISASSOCIATE_REASONS = frozenset({"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_U
 DELETE_REASONS = frozenset({"ASSOCIATED_TO_AN_EXISTING_USER", "FACE_NOT_FOUND"})
 
 
-def _answered(evidence: Evidence) -> Iterator[tuple[Exchange, CollectionModel]]:
-    """Exchanges the target really answered, with their collection's prior model, if any."""
-    for exchange, state in replay(evidence):
-        if state is not None and not exchange.throttled and not exchange.server_error:
-            yield exchange, state
+AnswerCheck = Callable[[Exchange, CollectionModel], Iterator[Finding]]
+
+
+def _each(*operations: str, refusals: bool = False) -> Callable[[AnswerCheck], Check]:
+    """Make a check of one answer into a rule's check of the whole log.
+
+    It sees the answers the target really gave to `operations` (successes, and refusals too
+    when `refusals`), each with its collection's model as the log's writes left it just before;
+    answers about collections the log never wrote to are skipped, since nothing is known there.
+    """
+
+    def wrap(check_one: AnswerCheck) -> Check:
+        def check(evidence: Evidence) -> Iterator[Finding]:
+            for exchange, state in replay(evidence):
+                if state is None or exchange.throttled or exchange.server_error:
+                    continue
+                if exchange.operation in operations and (exchange.ok or refusals):
+                    yield from check_one(exchange, state)
+
+        return check
+
+    return wrap
+
+
+def _finding(
+    exchange: Exchange, problem: str, *, judged: bool = True, since: Exchange | None = None
+) -> Iterator[Finding]:
+    """The one finding an answer earns: a violation when there is a problem (citing `since`,
+    the write it contradicts), else a pass, but only when the answer was judged at all."""
+    if problem:
+        yield violated(problem, *([since] if since else []), exchange)
+    elif judged:
+        yield passed(exchange)
 
 
 def _listed_faces(exchange: Exchange) -> dict[str, Any]:
@@ -78,33 +107,30 @@ def _has_room(exchange: Exchange, found: list[Mapping[str, Any]]) -> bool:
     family=FAMILY,
     leaves_open="which client error a search by the deleted UserId gets",
 )
-def deleted_user_gone(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        gone = state.gone_users
-        if not gone or exchange.operation not in ("SearchUsers", "ListUsers", "ListFaces"):
-            continue
-        if not exchange.ok:
-            yield passed(exchange)
-            continue
-        if exchange.operation == "SearchUsers":
-            seen = {m["UserId"] for m in matches(exchange)}
-            searched = param(exchange, "UserId")
-            if searched in gone:
-                seen.add(searched)
-        elif exchange.operation == "ListUsers":
-            seen = set(strings(body(exchange).get("Users"), "UserId"))
-        else:
-            seen = {u for u in _listed_faces(exchange).values() if isinstance(u, str)}
-        stale = sorted(seen & set(gone))
-        if stale:
-            yield violated(
-                f"{exchange.operation} still shows deleted user(s) {stale} "
-                f"(deleted by exchange #{gone[stale[0]].index})",
-                gone[stale[0]],
-                exchange,
-            )
-        else:
-            yield passed(exchange)
+@_each("SearchUsers", "ListUsers", "ListFaces", refusals=True)
+def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    gone = state.gone_users
+    if not gone:
+        return
+    if not exchange.ok:
+        yield passed(exchange)
+        return
+    if exchange.operation == "SearchUsers":
+        seen = {m["UserId"] for m in matches(exchange)}
+        searched = param(exchange, "UserId")
+        if searched in gone:
+            seen.add(searched)
+    elif exchange.operation == "ListUsers":
+        seen = set(strings(body(exchange).get("Users"), "UserId"))
+    else:
+        seen = {u for u in _listed_faces(exchange).values() if isinstance(u, str)}
+    stale = sorted(seen & set(gone))
+    if not stale:
+        yield passed(exchange)
+        return
+    deletion = gone[stale[0]]
+    problem = f"{exchange.operation} still shows deleted user(s) {stale} (deleted by exchange "
+    yield from _finding(exchange, f"{problem}#{deletion.index})", since=deletion)
 
 
 @rule(
@@ -115,30 +141,23 @@ def deleted_user_gone(evidence: Evidence) -> Iterator[Finding]:
     family=FAMILY,
     leaves_open="whether a search by a faceless UserId is refused or answered with no matches",
 )
-def faceless_user_never_matches(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation != "SearchUsers" or not exchange.ok:
-            continue
-        faceless = state.faceless_users()
-        if not faceless:
-            continue
-        found = matches(exchange)
-        searched = faceless.get(param(exchange, "UserId"))
-        if searched is not None and found and searched.settled:
-            yield violated(f"search by faceless user {searched.user_id!r} matched users", exchange)
-            continue
-        bad = [
-            m["UserId"]
-            for m in found
-            if m["UserId"] in faceless
-            and (
-                not faceless[m["UserId"]].ever_associated or m.get("UserStatus") not in IN_PROGRESS
-            )
-        ]
-        if bad:
-            yield violated(f"faceless user(s) {sorted(bad)} matched", exchange)
-        else:
-            yield passed(exchange)
+@_each("SearchUsers")
+def faceless_user_never_matches(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    faceless = state.faceless_users()
+    if not faceless:
+        return
+    found = matches(exchange)
+    searched = faceless.get(param(exchange, "UserId"))
+    if searched is not None and found and searched.settled:
+        yield violated(f"search by faceless user {searched.user_id!r} matched users", exchange)
+        return
+    bad = [
+        m["UserId"]
+        for m in found
+        if m["UserId"] in faceless
+        and (not faceless[m["UserId"]].ever_associated or m.get("UserStatus") not in IN_PROGRESS)
+    ]
+    yield from _finding(exchange, f"faceless user(s) {sorted(bad)} matched" if bad else "")
 
 
 @rule(
@@ -149,23 +168,20 @@ def faceless_user_never_matches(evidence: Evidence) -> Iterator[Finding]:
     family=FAMILY,
     leaves_open="U's similarity value and rank; searches without an explicit threshold of 0",
 )
-def associated_face_finds_user(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation != "SearchUsers" or not exchange.ok:
-            continue
-        face_id = param(exchange, "FaceId")
-        owner = state.faces.get(face_id) if isinstance(face_id, str) else None
-        user = state.users.get(owner) if owner else None
-        threshold = param(exchange, "UserMatchThreshold")
-        if user is None or not user.settled or threshold != 0 or param(exchange, "UserId"):
-            continue
-        found = matches(exchange)
-        if not _has_room(exchange, found):
-            continue
-        if any(m["UserId"] == user.user_id for m in found):
-            yield passed(exchange)
-        else:
-            yield violated(f"search by face {face_id} did not return its user {owner!r}", exchange)
+@_each("SearchUsers")
+def associated_face_finds_user(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    face_id = param(exchange, "FaceId")
+    owner = state.faces.get(face_id) if isinstance(face_id, str) else None
+    user = state.users.get(owner) if owner else None
+    threshold = param(exchange, "UserMatchThreshold")
+    if user is None or not user.settled or threshold != 0 or param(exchange, "UserId"):
+        return
+    found = matches(exchange)
+    if not _has_room(exchange, found):
+        return
+    missed = all(m["UserId"] != user.user_id for m in found)
+    problem = f"search by face {face_id} did not return its user {owner!r}" if missed else ""
+    yield from _finding(exchange, problem)
 
 
 def _ownership_findings(
@@ -194,38 +210,38 @@ def _ownership_findings(
             elif filter_user == owner and not param(exchange, "FaceIds") and _single_page(exchange):
                 checked = True
                 problems.append(f"{face_id} missing from ListFaces(UserId={owner!r})")
-    if problems:
-        yield violated("; ".join(problems), exchange)
-    elif checked:
-        yield passed(exchange)
+    yield from _finding(exchange, "; ".join(problems), judged=checked)
 
 
-@rule(
-    "stateful.association-listed",
-    "Once AssociateFaces put face F on a settled user U, ListFaces shows F with UserId U and "
-    "a one-page ListFaces filtered by UserId U includes F.",
-    source=f"{DOC}: ListFaces returns each face's UserId; filtering by UserId lists its faces",
-    family=FAMILY,
-    leaves_open="listings while the user is UPDATING",
-)
-def association_listed(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation == "ListFaces" and exchange.ok:
-            yield from _ownership_findings(exchange, state, released=False)
+def _register_ownership_rules() -> None:
+    """Both ListFaces ownership rules: one check, judging current owners or former ones."""
+    current = (
+        "stateful.association-listed",
+        "Once AssociateFaces put face F on a settled user U, ListFaces shows F with UserId U and "
+        "a one-page ListFaces filtered by UserId U includes F.",
+        f"{DOC}: ListFaces returns each face's UserId; filtering by UserId lists its faces",
+        "listings while the user is UPDATING",
+    )
+    former = (
+        "stateful.disassociation-reflected",
+        "After DisassociateFaces (or DeleteUser) took face F off user U and U settled, ListFaces "
+        "never shows F with UserId U again until F is re-associated.",
+        f"{DOC}: DisassociateFaces removes the association between the face and the user",
+        "search similarities after a disassociation (no oracle for them)",
+    )
+    for released, (rule_id, statement, source, leaves_open) in ((False, current), (True, former)):
+
+        def check_one(
+            exchange: Exchange, state: CollectionModel, released: bool = released
+        ) -> Iterator[Finding]:
+            return _ownership_findings(exchange, state, released=released)
+
+        rule(rule_id, statement, source=source, family=FAMILY, leaves_open=leaves_open)(
+            _each("ListFaces")(check_one)
+        )
 
 
-@rule(
-    "stateful.disassociation-reflected",
-    "After DisassociateFaces (or DeleteUser) took face F off user U and U settled, ListFaces "
-    "never shows F with UserId U again until F is re-associated.",
-    source=f"{DOC}: DisassociateFaces removes the association between the face and the user",
-    family=FAMILY,
-    leaves_open="search similarities after a disassociation (no oracle for them)",
-)
-def disassociation_reflected(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation == "ListFaces" and exchange.ok:
-            yield from _ownership_findings(exchange, state, released=True)
+_register_ownership_rules()
 
 
 def _reasons_problems(
@@ -283,11 +299,13 @@ def _expected_reason(
 
 def _association_findings(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
     disassociate = exchange.operation == "DisassociateFaces"
-    verb = "Disassociation" if disassociate else "Association"
-    prefix = verb.replace("ion", "ed")
+    done_member, refused_member = pairing_members(
+        "Disassociation" if disassociate else "Association"
+    )
+    past = done_member.removesuffix("Faces").lower()
     answer = body(exchange)
-    done = set(strings(answer.get(f"{prefix}Faces"), "FaceId"))
-    entries = answer.get(f"UnsuccessfulFace{verb}s")
+    done = set(strings(answer.get(done_member), "FaceId"))
+    entries = answer.get(refused_member)
     user_id = param(exchange, "UserId")
     expected: dict[str, str | None] = {}
     for face_id in strings(param(exchange, "FaceIds")):
@@ -298,15 +316,12 @@ def _association_findings(exchange: Exchange, state: CollectionModel) -> Iterato
     reported, problems = _reasons_problems(entries, allowed, expected)
     for face_id, reason in expected.items():
         if reason is not None and face_id in done:
-            problems.append(f"{face_id} was {prefix.lower()} although the model says {reason}")
+            problems.append(f"{face_id} was {past} although the model says {reason}")
         elif reason is not None and face_id not in reported:
             problems.append(f"{face_id} not reported as unsuccessful ({reason})")
         elif reason is None and disassociate and face_id not in done:
             problems.append(f"{face_id} is {user_id!r}'s face but was not disassociated")
-    if problems:
-        yield violated("; ".join(problems), exchange)
-    elif expected or reported:
-        yield passed(exchange)
+    yield from _finding(exchange, "; ".join(problems), judged=bool(expected or reported))
 
 
 def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
@@ -323,10 +338,7 @@ def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[F
     for face_id in expected:
         if face_id in deleted or face_id not in reported:
             problems.append(f"{face_id} belongs to {state.faces[face_id]!r} but was not refused")
-    if problems:
-        yield violated("; ".join(problems), exchange)
-    elif expected or reported:
-        yield passed(exchange)
+    yield from _finding(exchange, "; ".join(problems), judged=bool(expected or reported))
 
 
 @rule(
@@ -339,14 +351,11 @@ def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[F
     leaves_open="LOW_MATCH_CONFIDENCE decisions; the reason for disassociating an unassociated "
     "face; DeleteFaces of unknown faces (reported or silently accepted)",
 )
-def unsuccessful_reasons(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if not exchange.ok:
-            continue
-        if exchange.operation in ("AssociateFaces", "DisassociateFaces"):
-            yield from _association_findings(exchange, state)
-        elif exchange.operation == "DeleteFaces":
-            yield from _deletion_findings(exchange, state)
+@_each("AssociateFaces", "DisassociateFaces", "DeleteFaces")
+def unsuccessful_reasons(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    if exchange.operation == "DeleteFaces":
+        return _deletion_findings(exchange, state)
+    return _association_findings(exchange, state)
 
 
 def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
@@ -373,10 +382,8 @@ def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
     for exchange in evidence.answered:
         reported = _statuses(exchange) if exchange.ok else []
         bad = [(u, s) for u, s in reported if s not in USER_STATUSES]
-        if bad:
-            yield violated(f"UserStatus outside the enum: {bad}", exchange)
-        elif reported:
-            yield passed(exchange)
+        problem = f"UserStatus outside the enum: {bad}" if bad else ""
+        yield from _finding(exchange, problem, judged=bool(reported))
 
 
 @rule(
@@ -386,17 +393,13 @@ def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
     family=FAMILY,
     leaves_open="CREATED vs CREATING for a new user; the status after all faces were removed",
 )
-def status_lifecycle(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if not exchange.ok or exchange.operation not in ("ListUsers", "SearchUsers"):
-            continue
-        fresh = {uid for uid, user in state.users.items() if not user.ever_associated}
-        judged = [(u, s) for u, s in _statuses(exchange) if u in fresh]
-        bad = [(u, s) for u, s in judged if s in ("ACTIVE", "UPDATING")]
-        if bad:
-            yield violated(f"never-associated user(s) reported {bad}", exchange)
-        elif judged:
-            yield passed(exchange)
+@_each("ListUsers", "SearchUsers")
+def status_lifecycle(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    fresh = {uid for uid, user in state.users.items() if not user.ever_associated}
+    judged = [(u, s) for u, s in _statuses(exchange) if u in fresh]
+    bad = [(u, s) for u, s in judged if s in ("ACTIVE", "UPDATING")]
+    problem = f"never-associated user(s) reported {bad}" if bad else ""
+    yield from _finding(exchange, problem, judged=bool(judged))
 
 
 @rule(
@@ -409,21 +412,17 @@ def status_lifecycle(evidence: Evidence) -> Iterator[Finding]:
     leaves_open="how long UPDATING may last in seconds (exchanges carry no timestamps; the "
     "stateful phase spaces its polls with exponential backoff)",
 )
-def status_reaches_active(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation != "ListUsers" or not exchange.ok:
-            continue
-        listed = dict(_statuses(exchange))
-        judged = [u for u in state.users.values() if u.faces and u.user_id in listed]
-        stuck = [
-            u.user_id
-            for u in judged
-            if listed[u.user_id] != "ACTIVE" and u.not_active_polls + 1 == STUCK_POLLS
-        ]
-        if stuck:
-            yield violated(f"user(s) {stuck} still not ACTIVE after {STUCK_POLLS} polls", exchange)
-        elif judged:
-            yield passed(exchange)
+@_each("ListUsers")
+def status_reaches_active(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    listed = dict(_statuses(exchange))
+    judged = [u for u in state.users.values() if u.faces and u.user_id in listed]
+    stuck = [
+        u.user_id
+        for u in judged
+        if listed[u.user_id] != "ACTIVE" and u.not_active_polls + 1 == STUCK_POLLS
+    ]
+    problem = f"user(s) {stuck} still not ACTIVE after {STUCK_POLLS} polls" if stuck else ""
+    yield from _finding(exchange, problem, judged=bool(judged))
 
 
 @rule(
@@ -434,22 +433,20 @@ def status_reaches_active(evidence: Evidence) -> Iterator[Finding]:
     family=FAMILY,
     leaves_open="which client error a search by a deleted FaceId gets",
 )
-def deleted_face_gone(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        deleted = state.deleted_faces
-        if not deleted or exchange.operation not in ("ListFaces", "SearchUsers"):
-            continue
-        if exchange.operation == "ListFaces":
-            stale = sorted(set(_listed_faces(exchange)) & set(deleted))
-        else:
-            face_id = param(exchange, "FaceId")
-            stale = [face_id] if exchange.ok and face_id in deleted else []
-            if face_id not in deleted:
-                continue
-        if stale:
-            yield violated(f"{exchange.operation} still serves deleted face(s) {stale}", exchange)
-        else:
-            yield passed(exchange)
+@_each("ListFaces", "SearchUsers", refusals=True)
+def deleted_face_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    deleted = state.deleted_faces
+    if not deleted:
+        return
+    if exchange.operation == "ListFaces":
+        stale = sorted(set(_listed_faces(exchange)) & set(deleted))
+    else:
+        face_id = param(exchange, "FaceId")
+        if face_id not in deleted:
+            return
+        stale = [face_id] if exchange.ok else []
+    problem = f"{exchange.operation} still serves deleted face(s) {stale}" if stale else ""
+    yield from _finding(exchange, problem)
 
 
 @rule(
@@ -461,16 +458,11 @@ def deleted_face_gone(evidence: Evidence) -> Iterator[Finding]:
     level=Level.SHOULD,
     leaves_open="how quickly FaceCount catches up (AWS may update it asynchronously)",
 )
-def face_count(evidence: Evidence) -> Iterator[Finding]:
-    for exchange, state in _answered(evidence):
-        if exchange.operation != "DescribeCollection" or not exchange.ok:
-            continue
-        count = body(exchange).get("FaceCount")
-        if not state.population_known or not isinstance(count, int):
-            continue
-        if count == len(state.faces):
-            yield passed(exchange)
-        else:
-            yield violated(
-                f"FaceCount {count}, but the collection holds {len(state.faces)}", exchange
-            )
+@_each("DescribeCollection")
+def face_count(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    count = body(exchange).get("FaceCount")
+    if not state.population_known or not isinstance(count, int):
+        return
+    wrong = count != len(state.faces)
+    problem = f"FaceCount {count}, but the collection holds {len(state.faces)}" if wrong else ""
+    yield from _finding(exchange, problem)

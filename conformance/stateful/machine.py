@@ -144,7 +144,9 @@ class StatefulMachine(RuleBasedStateMachine):
     @initialize()
     def baseline(self) -> None:
         """The transitions every example must cover, whatever hypothesis draws next: three users,
-        three faces, an association kept, one undone, and a refused deletion."""
+        three faces, a refused association, an association undone, a refused face deletion, a
+        user deleted while holding a face, and that face reused. Random steps may never draw a
+        DeleteUser, so without this a stale index after DeleteUser could go unseen."""
         self.pages("ListFaces", {})
         for slot in (0, 1, 2):  # user 2 stays faceless unless a step says otherwise
             self.create_user(slot)
@@ -155,6 +157,8 @@ class StatefulMachine(RuleBasedStateMachine):
         self.associate_faces(1, [0])  # user 0's face: must be refused as another user's
         self.disassociate_faces(1, [1])  # user 1 is faceless again: must stop matching
         self.delete_faces([0])  # user 0's face: must be refused
+        self.remove_user("stateful-user-0")  # its face must stop finding it at once
+        self.associate_faces(0, [0, 2])  # user 1 takes the freed face: the final probe finds it
 
     @rule(slot=st.integers(min_value=0, max_value=USER_SLOTS - 1))
     def create_user(self, slot: int) -> None:
@@ -166,7 +170,29 @@ class StatefulMachine(RuleBasedStateMachine):
     @rule(pick=PICK)
     def delete_user(self, pick: int) -> None:
         users = self.users()
-        self.send("DeleteUser", {"UserId": users[pick % len(users)]})
+        self.remove_user(users[pick % len(users)])
+
+    def remove_user(self, user_id: str) -> None:
+        """Delete a user, then read at once what a stale index would still show: a search by
+        a face it held (by its UserId when it held none) and the user listing. Probing in the
+        same step keeps the write and its evidence together when hypothesis shrinks."""
+        user = self.state.users.get(user_id)
+        former = sorted(user.faces) if user is not None else []
+        if not self.send("DeleteUser", {"UserId": user_id}).ok:
+            return
+        self.search({"FaceId": former[0]} if former else {"UserId": user_id})
+        self.pages("ListUsers", {})
+
+    def search_released(self, answer: Exchange, member: str, key: str | None = None) -> None:
+        """After a write took faces off a user or out of the collection, search by one of them
+        at once, so what went stale is seen before a later step can mask it."""
+        released = strings(body(answer).get(member), key)
+        if released:
+            self.search({"FaceId": released[0]})
+
+    def search(self, by: Mapping[str, str], threshold: float = 0.0) -> None:
+        """SearchUsers with an explicit MaxUsers: at threshold 0 every rule can judge it."""
+        self.send("SearchUsers", {**by, "UserMatchThreshold": threshold, "MaxUsers": MAX_USERS})
 
     @rule(
         person=st.integers(min_value=0, max_value=PEOPLE - 1),
@@ -180,7 +206,8 @@ class StatefulMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.indexed_faces))
     @rule(picks=PICKS)
     def delete_faces(self, picks: list[int]) -> None:
-        self.send("DeleteFaces", {"FaceIds": self.pick_faces(picks)})
+        answer = self.send("DeleteFaces", {"FaceIds": self.pick_faces(picks)})
+        self.search_released(answer, "DeletedFaces")
 
     @precondition(lambda self: bool(self.state.users and self.indexed_faces))
     @rule(pick=PICK, picks=PICKS)
@@ -194,21 +221,19 @@ class StatefulMachine(RuleBasedStateMachine):
     def disassociate_faces(self, pick: int, picks: list[int]) -> None:
         users = self.users()
         params = {"UserId": users[pick % len(users)], "FaceIds": self.pick_faces(picks)}
-        self.send("DisassociateFaces", params)
+        self.search_released(self.send("DisassociateFaces", params), "DisassociatedFaces", "FaceId")
 
     @precondition(lambda self: bool(self.indexed_faces))
     @rule(pick=PICK, threshold=st.sampled_from([0.0, 0.0, 80.0]))
     def search_by_face(self, pick: int, threshold: float) -> None:
         pool = self.face_pool()
-        params = {"FaceId": pool[pick % len(pool)], "UserMatchThreshold": threshold}
-        self.send("SearchUsers", {**params, "MaxUsers": MAX_USERS})
+        self.search({"FaceId": pool[pick % len(pool)]}, threshold)
 
     @precondition(lambda self: bool(self.created_users))
     @rule(pick=PICK)
     def search_by_user(self, pick: int) -> None:
         users = sorted(self.created_users)
-        params = {"UserId": users[pick % len(users)], "UserMatchThreshold": 0.0}
-        self.send("SearchUsers", {**params, "MaxUsers": MAX_USERS})
+        self.search({"UserId": users[pick % len(users)]})
 
     @rule()
     def list_users(self) -> None:

@@ -13,7 +13,7 @@ and a reported UserStatus tells whether a user's pending association work has se
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -219,52 +219,74 @@ def _delete_faces(state: CollectionModel, exchange: Exchange) -> None:
         state.deleted_faces[face_id] = exchange
 
 
-def _associate_faces(state: CollectionModel, exchange: Exchange) -> None:
-    user_id = param(exchange, "UserId")
-    if not isinstance(user_id, str):
-        return
-    answer = body(exchange)
-    accepted = strings(answer.get("AssociatedFaces"), "FaceId")
-    refused = strings(answer.get("UnsuccessfulFaceAssociations"), "FaceId")
-    user = _touch(state, user_id, answer.get("UserStatus"))
-    for face_id in accepted:
+@dataclass
+class _Pairing:
+    """What an AssociateFaces/DisassociateFaces answer says it did to one user's faces."""
+
+    exchange: Exchange
+    user_id: str
+    user: UserModel | None
+    done: list[str]
+    unaccounted: list[str]
+    """Requested faces the answer neither reports done nor refused."""
+
+    def forget_unaccounted(self, state: CollectionModel, *, held: bool) -> None:
+        """Drop the knowledge an unreported face leaves ambiguous: AWS may silently skip only
+        faces already on the user when associating (`held` False: the others are ambiguous)
+        and only faces not on it when disassociating (`held` True)."""
+        for face_id in self.unaccounted:
+            if (state.faces.get(face_id) == self.user_id) == held:
+                state.forget_face(face_id)
+                state.forget_user(self.user_id)
+
+
+def pairing_members(verb: str) -> tuple[str, str]:
+    """The answer members listing faces done and refused, for `verb` Association or
+    Disassociation (AssociatedFaces/UnsuccessfulFaceAssociations...)."""
+    return f"{verb.replace('ion', 'ed')}Faces", f"UnsuccessfulFace{verb}s"
+
+
+def _paired(
+    verb: str, apply: Callable[[CollectionModel, _Pairing], None]
+) -> Callable[[CollectionModel, Exchange], None]:
+    """A handler that reads a pairing answer, marks the user busy, then lets `apply` act."""
+
+    def handler(state: CollectionModel, exchange: Exchange) -> None:
+        user_id = param(exchange, "UserId")
+        if not isinstance(user_id, str):
+            return
+        answer = body(exchange)
+        done_member, refused_member = pairing_members(verb)
+        done = strings(answer.get(done_member), "FaceId")
+        reported = set(done) | set(strings(answer.get(refused_member), "FaceId"))
+        unaccounted = [f for f in strings(param(exchange, "FaceIds")) if f not in reported]
+        user = _touch(state, user_id, answer.get("UserStatus"))
+        apply(state, _Pairing(exchange, user_id, user, done, unaccounted))
+
+    return handler
+
+
+def _associate(state: CollectionModel, pairing: _Pairing) -> None:
+    for face_id in pairing.done:
         previous = state.faces.get(face_id)
-        if previous is not None and previous != user_id and previous in state.users:
+        if previous is not None and previous != pairing.user_id and previous in state.users:
             state.users[previous].faces.discard(face_id)
-        state.faces[face_id] = user_id
+        state.faces[face_id] = pairing.user_id
         state.released.pop(face_id, None)
-        if user is not None:
-            user.faces.add(face_id)
-            user.ever_associated = True
-    for face_id in _unaccounted(exchange, accepted, refused):
-        if state.faces.get(face_id) != user_id:  # AWS only ignores faces already on the user
-            state.forget_face(face_id)
-            state.forget_user(user_id)
+        if pairing.user is not None:
+            pairing.user.faces.add(face_id)
+            pairing.user.ever_associated = True
+    pairing.forget_unaccounted(state, held=False)
 
 
-def _disassociate_faces(state: CollectionModel, exchange: Exchange) -> None:
-    user_id = param(exchange, "UserId")
-    if not isinstance(user_id, str):
-        return
-    answer = body(exchange)
-    done = strings(answer.get("DisassociatedFaces"), "FaceId")
-    refused = strings(answer.get("UnsuccessfulFaceDisassociations"), "FaceId")
-    user = _touch(state, user_id, answer.get("UserStatus"))
-    for face_id in done:
-        if state.faces.get(face_id) == user_id:
+def _disassociate(state: CollectionModel, pairing: _Pairing) -> None:
+    for face_id in pairing.done:
+        if state.faces.get(face_id) == pairing.user_id:
             state.faces[face_id] = None
-        state.released[face_id] = (user_id, exchange)
-        if user is not None:
-            user.faces.discard(face_id)
-    for face_id in _unaccounted(exchange, done, refused):
-        if state.faces.get(face_id) == user_id:
-            state.forget_face(face_id)
-            state.forget_user(user_id)
-
-
-def _unaccounted(exchange: Exchange, done: list[str], refused: list[str]) -> list[str]:
-    reported = set(done) | set(refused)
-    return [f for f in strings(param(exchange, "FaceIds")) if f not in reported]
+        state.released[face_id] = (pairing.user_id, pairing.exchange)
+        if pairing.user is not None:
+            pairing.user.faces.discard(face_id)
+    pairing.forget_unaccounted(state, held=True)
 
 
 def _list_users(state: CollectionModel, exchange: Exchange) -> None:
@@ -317,8 +339,8 @@ _HANDLERS = {
     "DeleteUser": _delete_user,
     "IndexFaces": _index_faces,
     "DeleteFaces": _delete_faces,
-    "AssociateFaces": _associate_faces,
-    "DisassociateFaces": _disassociate_faces,
+    "AssociateFaces": _paired("Association", _associate),
+    "DisassociateFaces": _paired("Disassociation", _disassociate),
     "ListUsers": _list_users,
     "SearchUsers": _search_users,
 }

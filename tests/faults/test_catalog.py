@@ -16,8 +16,6 @@ from conformance.rules.base import Status
 
 SETTINGS = {"max_examples": 5, "examples_dir": None, "seed": 1}
 KNOWN_GAPS = {
-    "stale-match-after-delete-user": "the stateful phase never searches between a DeleteUser "
-    "and its teardown, so the stale index is never seen",
     "throttle-searches": "covered by the benchmark: backoff on 300 throttled calls takes minutes",
 }
 CATALOG = faults.available()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -68,14 +69,54 @@ def test_run_budget_exhaustion_is_not_an_error() -> None:
         ("face-count-after-delete", "stateful.face-count"),
         ("stale-match-after-disassociate", "stateful.faceless-user-never-matches"),
         ("stale-owner-after-disassociate", "stateful.disassociation-reflected"),
+        ("stale-match-after-delete-user", "stateful.deleted-user-gone"),
+        ("status-stuck-updating", "stateful.status-reaches-active"),
     ],
 )
 def test_state_dependent_fault_is_caught(fault: str, rule_id: str) -> None:
     for transport in _transport((fault,)):
-        outcome = run_stateful(transport, COLLECTION, seed=1, max_requests=120)
+        outcome = run_stateful(
+            transport, COLLECTION, seed=1, max_requests=120, sleep=lambda _s: None
+        )
         assert outcome.failure is not None, fault
         assert rule_id in outcome.failure.rule_ids
         script = outcome.failure.script
         compile(script, "repro.py", "exec")  # runnable Python
         assert "client.create_collection" in script and "face_ids(r" in script
         assert transport.settings.endpoint_url in script
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_every_example_searches_right_after_deleting_a_user(seed: int) -> None:
+    """One example of any seed sees a stale index after DeleteUser: the opening deletes a user
+    holding a face and searches by that face at once."""
+    for transport in _transport(("stale-match-after-delete-user",)):
+        outcome = run_stateful(transport, COLLECTION, seed=seed, max_examples=1, max_steps=1)
+        assert outcome.failure is not None
+        assert "stateful.deleted-user-gone" in outcome.failure.rule_ids
+        calls = [e.operation for e in outcome.failure.calls]
+        deleted = calls.index("DeleteUser")
+        assert calls[deleted + 1 : deleted + 3] == ["SearchUsers", "ListUsers"]
+
+
+def test_writes_that_release_faces_are_probed_at_once(reference: Transport) -> None:
+    outcome = run_stateful(reference, COLLECTION, seed=3, max_examples=3, max_steps=8)
+    assert outcome.failure is None
+    log = outcome.exchanges
+    released = {
+        "DeleteUser": "",
+        "DisassociateFaces": "DisassociatedFaces",
+        "DeleteFaces": "DeletedFaces",
+    }
+    probed = 0
+    for write, after in itertools.pairwise(log):
+        member = released.get(write.operation or "")
+        if member is None or not write.ok or "teardown" in write.label:
+            continue
+        if member and not (write.json or {}).get(member):
+            continue  # nothing was released: nothing to probe
+        assert after.operation == "SearchUsers", (write.operation, after.operation)
+        assert after.params is not None
+        assert after.params["UserMatchThreshold"] == 0.0 and after.params["MaxUsers"] > 0
+        probed += 1
+    assert probed >= 3 * 2  # each example's opening disassociates and deletes a user
