@@ -36,7 +36,7 @@ def test_interrupted_run_still_deletes_its_collection(
 ) -> None:
     reports = tmp_path / "reports"
     process = subprocess.Popen(
-        [*CLI, "run", "--endpoint-url", serve_process, "--rps", "25", "--report-dir", str(reports)],
+        [*CLI, "run", "--endpoint-url", serve_process, "--rps", "10", "--report-dir", str(reports)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
