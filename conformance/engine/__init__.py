@@ -31,6 +31,7 @@ from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import judge
+from conformance.rules.base import RuleVerdict, Status
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
@@ -92,6 +93,8 @@ def run(
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
     verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
+    if config.read_only:
+        _explain_read_only(verdicts)
     # an unhealthy target is the root cause of whatever else went wrong (a budget spent on
     # retries, say): say it first
     reason = "; ".join(r for r in (health_problem(exchanges), reason) if r) or None
@@ -187,3 +190,16 @@ def _settings(config: RunConfig, the_plan: Plan, notes: list[str]) -> dict[str, 
 
 
 __all__ = ["MOSTLY", "Plan", "Target", "health_problem", "plan", "run"]
+
+
+READ_ONLY_OUT_OF_REACH = ("stateful.", "protocol.unknown-operation")
+"""Rules that need a write or an operation outside the four a read-only run may send."""
+
+
+def _explain_read_only(verdicts: list[RuleVerdict]) -> None:
+    """Say why these rules were not exercised, so "not verified" does not read as a gap."""
+    for verdict in verdicts:
+        if verdict.status is Status.NOT_VERIFIED and verdict.rule.id.startswith(
+            READ_ONLY_OUT_OF_REACH
+        ):
+            verdict.reason = "out of reach of a read-only run (needs writes or other operations)"
