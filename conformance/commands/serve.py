@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_faults:
         for fault in faults.available():
             print(f"{fault.name}\t{fault.description}")
+        for variation in faults.variations():
+            print(f"{variation.name}\t(benign) {variation.description}")
         return 0
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be within 0..65535, not {args.port}")

@@ -29,7 +29,11 @@ from typing import Any
 
 Result = dict[str, Any]
 
-CATALOG_MODULES = ("conformance.reference.fault_catalog", "conformance.reference.faults_stateful")
+CATALOG_MODULES = (
+    "conformance.reference.fault_catalog",
+    "conformance.reference.faults_stateful",
+    "conformance.reference.variations",
+)
 """Modules whose import registers faults; loaded on first use so `--list-faults` sees them all."""
 
 
@@ -92,6 +96,9 @@ class Fault:
     """It makes the run 'not verified' (exit 2) rather than failing a rule."""
     oracle: str = ""
     """Why no rule can catch it without knowing the true answer ("" when one can)."""
+    benign: bool = False
+    """Not a fault: a choice a correct implementation may make. Its `trips` are the SHOULD
+    (AWS parity) rules it may fire; the gate must never fail a MUST rule on it."""
 
     def applies_to(self, operation: str | None) -> bool:
         return not self.operations or operation in self.operations
@@ -122,8 +129,15 @@ def _load_catalog() -> None:
 
 
 def available() -> list[Fault]:
+    """The faults proper: deviations the gate must catch (benign variations left out)."""
     _load_catalog()
-    return [REGISTRY[name] for name in sorted(REGISTRY)]
+    return [REGISTRY[name] for name in sorted(REGISTRY) if not REGISTRY[name].benign]
+
+
+def variations() -> list[Fault]:
+    """The benign variations: legitimate choices the gate must not fail."""
+    _load_catalog()
+    return [REGISTRY[name] for name in sorted(REGISTRY) if REGISTRY[name].benign]
 
 
 @dataclass(frozen=True)
