@@ -1,0 +1,94 @@
+"""Cassettes: vcrpy recordings of AWS JSON 1.1 traffic -- scrubbed, matched, read back.
+
+A cassette is the cheap way to test against AWS: record once (it costs money and needs
+credentials), then replay offline and in CI for free. That only works if three things hold,
+each kept by its own module:
+
+* Nothing secret is ever written: `scrub` cleans values in vcrpy's `before_record_*` hooks,
+  before vcrpy holds them in memory; `linter` checks the file itself, because a hand-edited
+  cassette never passed through the hooks. Both find secrets with `patterns`.
+* Replay answers the request that was asked: `matchers` (and `recorder`, which opens a
+  cassette with them and turns a missing answer into a `CassetteError`).
+* A recording reads back as the same `Exchange`s a live run produces, so the rules judge a
+  cassette exactly as they judge a target: `cassette` reads the file, `exchanges` converts.
+
+Everything is re-exported here so callers import from `conformance.recording` and the split
+stays an internal matter. Importing this package loads PyYAML (not vcrpy), so import-cheap
+modules such as `conformance.pytest_vcr` import it lazily.
+"""
+
+from __future__ import annotations
+
+from conformance.recording.cassette import (
+    Interaction,
+    load_interactions,
+    metadata,
+    read_document,
+    summarize,
+)
+from conformance.recording.exchanges import (
+    load,
+    load_exchanges,
+    rekognition_interactions,
+    request_headers_of,
+    to_exchanges,
+)
+from conformance.recording.linter import Problem, lint
+from conformance.recording.matchers import (
+    IGNORED_MEMBERS,
+    MATCH_ON,
+    canonical_body,
+    configure,
+    match_aws_target,
+    match_json_body,
+    vcr_options,
+)
+from conformance.recording.patterns import (
+    ALLOWED_ACCOUNTS,
+    MASK,
+    PLACEHOLDER_ACCOUNT,
+    REMOVED_HEADERS,
+    SECRET_QUERY_PARAMETERS,
+)
+from conformance.recording.recorder import RECORD_MODES, use_cassette
+from conformance.recording.scrub import (
+    scrub_bytes,
+    scrub_request,
+    scrub_response,
+    scrub_text,
+    scrub_uri,
+)
+
+__all__ = [
+    "ALLOWED_ACCOUNTS",
+    "IGNORED_MEMBERS",
+    "MASK",
+    "MATCH_ON",
+    "PLACEHOLDER_ACCOUNT",
+    "RECORD_MODES",
+    "REMOVED_HEADERS",
+    "SECRET_QUERY_PARAMETERS",
+    "Interaction",
+    "Problem",
+    "canonical_body",
+    "configure",
+    "lint",
+    "load",
+    "load_exchanges",
+    "load_interactions",
+    "match_aws_target",
+    "match_json_body",
+    "metadata",
+    "read_document",
+    "rekognition_interactions",
+    "request_headers_of",
+    "scrub_bytes",
+    "scrub_request",
+    "scrub_response",
+    "scrub_text",
+    "scrub_uri",
+    "summarize",
+    "to_exchanges",
+    "use_cassette",
+    "vcr_options",
+]

@@ -1,0 +1,121 @@
+"""Find secret-looking values in a cassette file as it is on disk.
+
+The scrubbing hooks only see what vcrpy records; a hand-edited or hand-written cassette never
+passed through them. So `lint` checks the file itself, and names the kind of secret and its
+line but never repeats the value (its output goes to CI logs).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from conformance.recording.cassette import yaml_loader
+from conformance.recording.patterns import (
+    ACCOUNT_MEMBER,
+    ALLOWED_ACCOUNTS,
+    MASK,
+    NAMED_SECRET,
+    PLACEHOLDER_ACCOUNT,
+    PRIVATE_KEY,
+    REMOVED_HEADERS,
+    SECRET_MEMBER,
+    SESSION_TOKEN,
+    SIGNATURE,
+)
+from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A secret-looking finding. The message names the kind, never the value."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def _secret_kinds(text: str) -> Iterator[str]:
+    """What looks secret in `text`, described without repeating it."""
+    for match in ACCESS_KEY.finditer(text):
+        yield f"AWS access key id ({match.group()[:4]}...)"
+    if SESSION_TOKEN.search(text):
+        yield "AWS session token"
+    if NAMED_SECRET.search(text):
+        yield "secret access key"
+    if SIGNATURE.search(text):
+        yield "SigV4 signature"
+    if PRIVATE_KEY.search(text):
+        yield "private key"
+    if any(m.group(2) for m in URL_USERINFO.finditer(text)):
+        yield "credentials in a URL"
+    for match in ARN_ACCOUNT.finditer(text):
+        if match.group(2) not in ALLOWED_ACCOUNTS:
+            yield f"account id in an ARN (use {PLACEHOLDER_ACCOUNT})"
+    for match in SECRET_MEMBER.finditer(text):
+        if match.group(2) not in ("", MASK):
+            yield f"credential member {match.group(1).split(':')[0].strip()}"
+    for match in ACCOUNT_MEMBER.finditer(text):
+        if match.group(2) not in ALLOWED_ACCOUNTS:
+            yield "account id"
+
+
+def _node_text(node: yaml.ScalarNode) -> str:
+    if node.tag == "tag:yaml.org,2002:binary":
+        try:
+            return base64.b64decode(node.value).decode("latin-1")
+        except ValueError:
+            return str(node.value)
+    return str(node.value)
+
+
+def _walk(node: yaml.Node, report: Callable[[int, str], None]) -> None:
+    if isinstance(node, yaml.ScalarNode):
+        for kind in _secret_kinds(_node_text(node)):
+            report(node.start_mark.line + 1, kind)
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _walk(child, report)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = str(key.value).lower() if isinstance(key, yaml.ScalarNode) else ""
+            if name in REMOVED_HEADERS:
+                report(key.start_mark.line + 1, f"{key.value} header (must be removed)")
+            _walk(key, report)
+            _walk(value, report)
+
+
+def lint(path: Path) -> list[Problem]:
+    """Everything secret-looking in the cassette file at `path`, with its line.
+
+    Works on the YAML node tree, so quoting, folding and `!!binary` bodies cannot hide a value;
+    a file that does not parse is scanned line by line instead (and is a problem itself).
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return [Problem(path, 0, f"cannot read: {exc.strerror}")]
+    found: dict[tuple[int, str], Problem] = {}
+
+    def report(line: int, message: str) -> None:
+        found.setdefault((line, message), Problem(path, line, message))
+
+    try:
+        root = yaml.compose(text, Loader=yaml_loader())
+    except yaml.YAMLError:
+        report(1, "not valid YAML (scanned line by line)")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for kind in _secret_kinds(line):
+                report(number, kind)
+    else:
+        if root is not None:
+            _walk(root, report)
+    return sorted(found.values(), key=lambda p: (p.line, p.message))
