@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
-from conformance.commands.parity import References, Renamer, diff, normalise
+from conformance.parity import References, Renamer, diff, normalise
 from conformance.recording import load_exchanges
 from conformance.reference.protocol import ReferenceServer
 from tests.reference.conftest import make_client
