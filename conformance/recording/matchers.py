@@ -57,14 +57,29 @@ def canonical_body(body: bytes) -> str | bytes:
 
 
 def match_aws_target(r1: Any, r2: Any) -> None:
-    """vcrpy matcher: same `X-Amz-Target` (the operation), raising to say no."""
+    """vcrpy matcher: same `X-Amz-Target` (the operation), raising to say no.
+
+    Installed as a default for every pytest-recording test of a project that has this package,
+    so a request that is not AWS JSON keeps vcrpy's own defaults: port and query still decide.
+    """
     a, b = request_header(r1, "x-amz-target"), request_header(r2, "x-amz-target")
     if a != b:
         raise AssertionError(f"X-Amz-Target {a!r} != {b!r}")
+    if not a:
+        import vcr.matchers
+
+        vcr.matchers.port(r1, r2)
+        vcr.matchers.query(r1, r2)
 
 
 def match_json_body(r1: Any, r2: Any) -> None:
-    """vcrpy matcher: equal parsed JSON bodies (raw bytes when a body is not JSON)."""
+    """vcrpy matcher: equal parsed JSON bodies (raw bytes when a body is not JSON).
+
+    Only for AWS JSON requests: vcrpy's defaults never compare bodies, and other tests in the
+    same project must not start missing their recordings because this package is installed.
+    """
+    if not request_header(r1, "x-amz-target"):
+        return
     if canonical_body(request_body(r1)) != canonical_body(request_body(r2)):
         raise AssertionError("request bodies differ")
 
