@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from conformance import __version__
 from conformance.errors import EXIT_UNVERIFIED, ConformanceError
+from conformance.reporting.redact import redact
 
 COMMANDS = ("run", "serve", "record", "parity", "schemas", "cassettes", "cleanup")
 
@@ -43,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except ConformanceError as exc:
-        print(f"searchusers-conformance: error: {exc}", file=sys.stderr)
+        # an error may quote an endpoint URL with user:password, or a target's echo of a key id
+        print(f"searchusers-conformance: error: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("searchusers-conformance: interrupted", file=sys.stderr)

@@ -3,7 +3,7 @@
 Cassettes (`conformance.recording`) and human-facing reports (`conformance.reporting.redact`)
 hide the same secrets but replace them differently: a cassette must stay replayable (a fake
 account id, a URL without its userinfo), a report keeps the shape and shows asterisks. So this
-module only finds; each caller decides what a match becomes.
+module finds, and `mask_credentials` takes the replacement from its caller.
 """
 
 from __future__ import annotations
@@ -22,3 +22,41 @@ it, group 2 the account id."""
 
 URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@\"']+(:[^/\s@\"']*)?@")
 """Userinfo in a URL; group 1 is the scheme, group 2 the `:password` part when there is one."""
+
+SESSION_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu)[A-Za-z0-9+/=%]*"
+)
+# A 40-character secret access key only counts next to a word that names it (as git-secrets
+# does): ids the suite generates can be 40 mixed-case characters too, and rewriting those would
+# corrupt the evidence.
+NAMED_SECRET = re.compile(
+    r"(?i)((?:secret|aws_?secret|secret_?access_?key|private_?key)[\w-]{0,20}\W{1,4})"
+    r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+)
+SIGNATURE = re.compile(r"(?i)((?:x-amz-)?signature=)[0-9a-f]{64}")
+# JSON members whose value is a credential whatever it looks like. NextToken is a pagination
+# cursor, not a secret, hence the explicit list.
+SECRET_MEMBER = re.compile(
+    r'(?i)("(?:SecretAccessKey|SecretKey|aws_secret_access_key|SessionToken|SecurityToken'
+    r'|aws_session_token|Password|AccessToken|RefreshToken|IdToken|PrivateKey)"\s*:\s*")'
+    r'((?:[^"\\]|\\.)*)(")'
+)
+ACCOUNT_MEMBER = re.compile(
+    r'(?i)("(?:Account|AccountId|OwnerId|aws_account_id)"\s*:\s*")(\d{12})(")'
+)
+
+
+def mask_credentials(text: str, *, mask: str, account: str) -> str:
+    """Replace session tokens, named secret keys, signatures, credential members and account
+    ids (in ARNs and account members) with `mask` / `account`.
+
+    Access key ids and URL userinfo are left to the caller: cassettes and reports replace
+    those differently (a report keeps the key's public AKIA/ASIA prefix, a cassette keeps a
+    bare user name so the URL still replays).
+    """
+    out = SESSION_TOKEN.sub(mask, text)
+    out = NAMED_SECRET.sub(lambda m: m.group(1) + mask, out)
+    out = SIGNATURE.sub(lambda m: m.group(1) + mask, out)
+    out = ARN_ACCOUNT.sub(lambda m: m.group(1) + account, out)
+    out = SECRET_MEMBER.sub(lambda m: m.group(1) + mask + m.group(3), out)
+    return ACCOUNT_MEMBER.sub(lambda m: m.group(1) + account + m.group(3), out)

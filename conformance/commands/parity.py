@@ -20,6 +20,7 @@ from conformance.config import DEFAULT_REGION
 from conformance.errors import UsageError
 from conformance.parity import DEFAULT_TOLERANCE, compare
 from conformance.recording import load_exchanges
+from conformance.reporting.redact import redact
 from conformance.transport import (
     LOOPBACK_CREDENTIALS,
     Transport,
@@ -71,21 +72,27 @@ def _handle(args: argparse.Namespace) -> int:
             credentials,
         )
         stack.callback(transport.close)
-        print(f"parity: re-sending {len(recorded)} recorded request(s) to {description}")
+        say(f"parity: re-sending {len(recorded)} recorded request(s) to {description}")
         result = compare(
             recorded, transport, tolerance=args.tolerance, rename=not args.keep_collection_ids
         )
     for difference in result.differences[: args.max_shown]:
-        print(difference)
+        say(str(difference))
     hidden = len(result.differences) - args.max_shown
     if hidden > 0:
-        print(f"... and {hidden} more")
+        say(f"... and {hidden} more")
     changed = len({d.exchange.index for d in result.differences})
-    print(
+    say(
         f"{len(result.differences)} difference(s) in {changed} of {result.compared} exchange(s)"
         + (f"; {len(result.unverified)} answered only with throttling" if result.unverified else "")
     )
     return result.exit_code
+
+
+def say(text: str) -> None:
+    """Print through the same redaction as every report: an endpoint URL may carry
+    user:password, and a target may echo a key id in what it answers."""
+    print(redact(text))
 
 
 def _target(args: argparse.Namespace, stack: ExitStack) -> tuple[str, str, Any]:

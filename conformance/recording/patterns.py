@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 
-from conformance.exchange import SECRET_HEADERS
+from conformance.exchange import SCRUBBED, SECRET_HEADERS
+from conformance.secret_patterns import (
+    ACCOUNT_MEMBER,
+    NAMED_SECRET,
+    SECRET_MEMBER,
+    SESSION_TOKEN,
+    SIGNATURE,
+)
 
 PLACEHOLDER_ACCOUNT = "000000000000"
 """Replaces account ids in ARNs: clearly fake, and keeps the ARN well-formed."""
 ALLOWED_ACCOUNTS = frozenset({PLACEHOLDER_ACCOUNT, "123456789012"})
 """Ours, and the one AWS's documentation uses in its published examples."""
-MASK = "<scrubbed>"
+MASK = SCRUBBED
 
 #: Headers dropped from recorded requests and responses: they carry credentials, derive from
 #: them (the signature date), identify the caller's SDK session, or hold cookies.
@@ -27,25 +34,19 @@ SECRET_QUERY_PARAMETERS = frozenset(
     {"x-amz-credential", "x-amz-signature", "x-amz-security-token", "x-amz-date", "signature"}
 )
 
-SESSION_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu)[A-Za-z0-9+/=%]*"
-)
-# A 40-character secret access key only counts next to a word that names it (as git-secrets
-# does): ids the suite generates can be 40 mixed-case characters too, and rewriting those would
-# corrupt the evidence.
-NAMED_SECRET = re.compile(
-    r"(?i)((?:secret|aws_?secret|secret_?access_?key|private_?key)[\w-]{0,20}\W{1,4})"
-    r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-)
-SIGNATURE = re.compile(r"(?i)((?:x-amz-)?signature=)[0-9a-f]{64}")
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-# JSON members whose value is a credential whatever it looks like. NextToken is a pagination
-# cursor, not a secret, hence the explicit list.
-SECRET_MEMBER = re.compile(
-    r'(?i)("(?:SecretAccessKey|SecretKey|aws_secret_access_key|SessionToken|SecurityToken'
-    r'|aws_session_token|Password|AccessToken|RefreshToken|IdToken|PrivateKey)"\s*:\s*")'
-    r'((?:[^"\\]|\\.)*)(")'
-)
-ACCOUNT_MEMBER = re.compile(
-    r'(?i)("(?:Account|AccountId|OwnerId|aws_account_id)"\s*:\s*")(\d{12})(")'
-)
+
+
+__all__ = [
+    "ACCOUNT_MEMBER",
+    "ALLOWED_ACCOUNTS",
+    "MASK",
+    "NAMED_SECRET",
+    "PLACEHOLDER_ACCOUNT",
+    "PRIVATE_KEY",
+    "REMOVED_HEADERS",
+    "SECRET_MEMBER",
+    "SECRET_QUERY_PARAMETERS",
+    "SESSION_TOKEN",
+    "SIGNATURE",
+]

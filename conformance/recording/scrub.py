@@ -12,30 +12,20 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from conformance.recording.patterns import (
-    ACCOUNT_MEMBER,
     MASK,
-    NAMED_SECRET,
     PLACEHOLDER_ACCOUNT,
     REMOVED_HEADERS,
-    SECRET_MEMBER,
     SECRET_QUERY_PARAMETERS,
-    SESSION_TOKEN,
-    SIGNATURE,
 )
-from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
+from conformance.secret_patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
 
 
 def scrub_text(text: str) -> str:
     """Mask every credential-looking value in `text`; returns `text` itself if none."""
     out = ACCESS_KEY.sub(MASK, text)
-    out = SESSION_TOKEN.sub(MASK, out)
-    out = NAMED_SECRET.sub(lambda m: m.group(1) + MASK, out)
-    out = SIGNATURE.sub(lambda m: m.group(1) + MASK, out)
-    out = ARN_ACCOUNT.sub(lambda m: m.group(1) + PLACEHOLDER_ACCOUNT, out)
+    out = mask_credentials(out, mask=MASK, account=PLACEHOLDER_ACCOUNT)
     # A bare user name is no credential, and a replayed URL keeps it.
     out = URL_USERINFO.sub(lambda m: m.group(1) if m.group(2) else m.group(0), out)
-    out = SECRET_MEMBER.sub(lambda m: m.group(1) + MASK + m.group(3), out)
-    out = ACCOUNT_MEMBER.sub(lambda m: m.group(1) + PLACEHOLDER_ACCOUNT + m.group(3), out)
     return text if out == text else out
 
 

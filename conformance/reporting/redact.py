@@ -8,17 +8,18 @@ a new output cannot forget it.
 
 from __future__ import annotations
 
-from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
+from conformance.secret_patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
 
 MASK = "*"
 
 
 def redact(text: str) -> str:
-    """Mask access key ids, account ids inside ARNs and credentials embedded in URLs.
+    """Mask access key ids, session tokens, secret keys, signatures, credential members,
+    account ids and credentials embedded in URLs -- what cassettes scrub, shown as asterisks.
 
     Replacements use only characters that need no escaping in JSON, XML or markdown, so this can
     run over an already serialised document without breaking it.
     """
     text = ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
-    text = ARN_ACCOUNT.sub(lambda m: m.group(1) + MASK * 12, text)
+    text = mask_credentials(text, mask=MASK * 8, account=MASK * 12)
     return URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)

@@ -39,3 +39,20 @@ def test_redacting_serialised_json_keeps_it_valid() -> None:
     parsed = json.loads(redact(document))
     assert KEY not in parsed["message"]
     assert "123456789012" not in parsed["arn"]
+
+
+SESSION = "IQoJb3JpZ2luX2VjEXAMPLEtokenMaterial0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f'{{"SessionToken": "{SESSION}"}}', SESSION),
+        (f"token {SESSION} echoed", SESSION),
+        ("x-amz-signature=" + "ab" * 32, "ab" * 32),
+        ('{"aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}', "wJalrXUtnFEMI"),
+        ('{"AccountId": "210987654321"}', "210987654321"),
+    ],
+)
+def test_reports_hide_what_cassettes_scrub(text: str, secret: str) -> None:
+    assert secret not in redact(text)
