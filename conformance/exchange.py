@@ -179,10 +179,9 @@ def _text(data: bytes, limit: int = 4096) -> str:
 @functools.cache
 def rekognition_operations() -> frozenset[str]:
     """Operation names in botocore's Rekognition model (loaded once; ~100 ms)."""
-    import botocore.session  # deferred: keeps `import conformance.exchange` cheap
+    from conformance.contract.model import service_model  # deferred: botocore is heavy
 
-    model = botocore.session.get_session().get_service_model("rekognition")
-    return frozenset(model.operation_names)
+    return frozenset(service_model().operation_names)
 
 
 def operation_from_target(target: str | None) -> str | None:

@@ -30,8 +30,9 @@ import botocore.exceptions
 import botocore.httpsession
 import botocore.serialize
 import botocore.session
-from botocore.model import OperationNotFoundError, ServiceModel
+from botocore.model import OperationNotFoundError
 
+from conformance.contract.model import service_model
 from conformance.errors import BudgetExhausted, TargetThrottled, TargetUnavailable, UsageError
 from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
 
@@ -41,19 +42,6 @@ SERVICE = "rekognition"
 #: Dummy credentials for targets that do not check signatures (the embedded reference,
 #: emulators). They look like real keys so recording tests exercise the scrubber.
 LOOPBACK_CREDENTIALS = botocore.credentials.Credentials("testing", "testing")
-
-_service_model: ServiceModel | None = None
-_model_lock = threading.Lock()
-
-
-def service_model() -> ServiceModel:
-    """botocore's Rekognition model, loaded once per process (loading costs ~100 ms)."""
-    global _service_model
-    with _model_lock:
-        if _service_model is None:
-            _service_model = botocore.session.get_session().get_service_model(SERVICE)
-        return _service_model
-
 
 #: Answers that refuse the caller rather than judge the request: they say nothing about the
 #: implementation, so a run cannot be verified through them (and they are never violations).

@@ -23,12 +23,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from conformance.contract.model import operation_model
 from conformance.reference import blas
 from conformance.reference.api_errors import ApiError, internal_error, serialization
 from conformance.reference.faults import FaultSet, RequestPlan, WireResponse, resolve
 from conformance.reference.operations import OPERATIONS
 from conformance.reference.store import Store
-from conformance.reference.validation import service_model, validate_input
+from conformance.reference.validation import validate_input
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "RekognitionService."
@@ -174,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _run(self, plan: RequestPlan) -> WireResponse:
         try:
             self.server.faults.on_request(plan)
-            model = service_model().operation_model(plan.operation)
+            model = operation_model(plan.operation)
             params = validate_input(model, plan.params) if plan.validate else plan.params
             result = OPERATIONS[plan.operation](self.server.store, params)
             result = self.server.faults.on_result(plan, result)

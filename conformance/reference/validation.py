@@ -17,21 +17,12 @@ import math
 import re
 from typing import Any
 
-import botocore.session
-from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from conformance.reference.api_errors import ApiError, invalid_parameter, serialization
 
-SERVICE_NAME = "rekognition"
-
 # Constraint breaches AWS reports with a more specific error than InvalidParameterException.
 _MAX_ERRORS = {"ImageBlob": "ImageTooLargeException"}
-
-
-@functools.lru_cache(maxsize=1)
-def service_model() -> ServiceModel:
-    """Load the model once: it is large and immutable."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
 
 
 @functools.cache

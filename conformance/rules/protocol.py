@@ -7,25 +7,15 @@ speaking AWS JSON 1.1, whatever it does with well-formed requests.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 from conformance.evidence import Evidence
-from conformance.exchange import Exchange, operation_from_target
+from conformance.exchange import Exchange, operation_from_target, rekognition_operations
 from conformance.rules.base import Finding, Level, passed, rule, violated
 from conformance.rules.requests import outcome, request_of
 
 FAMILY = "protocol"
 SERIALIZATION = "SerializationException"
 UNKNOWN_OPERATION = "UnknownOperationException"
-
-
-@cache
-def known_operations() -> frozenset[str]:
-    """Every operation of Rekognition's model: a target may lack some, but must know of none
-    other."""
-    from conformance.transport import service_model
-
-    return frozenset(service_model().operation_names)
 
 
 def malformed_searches(evidence: Evidence) -> Iterator[Exchange]:
@@ -37,7 +27,7 @@ def unknown_operations(evidence: Evidence) -> Iterator[Exchange]:
         target = exchange.request_headers.get("x-amz-target")
         # A log that kept no request headers: trust the operation it recorded.
         name = exchange.operation if target is None else operation_from_target(target)
-        if not exchange.throttled and name not in known_operations():
+        if not exchange.throttled and name not in rekognition_operations():
             yield exchange
 
 
