@@ -67,7 +67,7 @@ def _judge(config: RunConfig, fault: faults.Fault | None) -> Outcome:
 
 
 def _config(name: str | None, **extra: object) -> RunConfig:
-    fault = faults.REGISTRY.get(name or "")
+    fault = faults.get(name or "")
     budget = 40 if fault is not None and fault.unverifiable else 300
     return RunConfig(
         faults=(name,) if name else (),
@@ -80,11 +80,11 @@ def _config(name: str | None, **extra: object) -> RunConfig:
 
 
 def seeding_mode(name: str | None) -> Outcome:
-    return _judge(_config(name), faults.REGISTRY.get(name or ""))
+    return _judge(_config(name), faults.get(name or ""))
 
 
 def read_only_mode(name: str | None) -> Outcome:
-    fault = faults.REGISTRY.get(name or "")
+    fault = faults.get(name or "")
     if fault is not None and fault.needs_writes:
         return Outcome("n/a (needs writes)")
     with tempfile.TemporaryDirectory() as folder:
@@ -124,7 +124,7 @@ def main() -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, seeded, read_only in rows:
-        fault = faults.REGISTRY.get(name or "")
+        fault = faults.get(name or "")
         note = (fault.oracle and f"needs an oracle: {fault.oracle}") if fault else ""
         if fault is not None and fault.benign:
             note = "benign variation" + (

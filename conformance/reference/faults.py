@@ -186,4 +186,7 @@ def resolve(names: Iterable[str]) -> FaultSet:
     return FaultSet(tuple((fault, fault.hooks()) for fault in chosen))
 
 
-_load_catalog()  # the registry is only useful complete: `--list-faults`, `--fault`, the tests
+def get(name: str) -> Fault | None:
+    """A registered fault or variation by name, with the catalog loaded."""
+    _load_catalog()
+    return REGISTRY.get(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import cast
 
 import pytest
 
@@ -52,9 +53,16 @@ def test_constant_throttling_is_never_a_pass() -> None:
 
 
 def test_two_servers_never_share_fault_state() -> None:
-    first = faults.resolve(["nondeterministic-results"])
-    second = faults.resolve(["nondeterministic-results"])
-    assert first.active[0][1] is not second.active[0][1]
+    """`nondeterministic-results` drops the last match on every second call *of its server*:
+    a call on the first server must not move the second server's count."""
+    result = {"UserMatches": [{"Similarity": 90.0}, {"Similarity": 85.0}]}
+    first_hook = faults.resolve(["nondeterministic-results"]).active[0][1].on_result
+    second_hook = faults.resolve(["nondeterministic-results"]).active[0][1].on_result
+    assert first_hook is not None and second_hook is not None
+    plan = cast(faults.RequestPlan, None)  # this fault never reads the request
+    assert len(first_hook(plan, result)["UserMatches"]) == 2  # first server, call 0
+    assert len(second_hook(plan, result)["UserMatches"]) == 2  # its own call 0 (shared: 1)
+    assert len(first_hook(plan, result)["UserMatches"]) == 1  # first server, call 1
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from conformance.contract.errors import error_message
+from conformance.contract.errors import error_type as contract_error_type
 from conformance.reference.faults import (
     Fault,
     Hooks,
@@ -94,12 +96,13 @@ def params_fault(
 
 
 def message(response: WireResponse) -> str:
-    body = body_of(response)
-    return str(body.get("Message", body.get("message", "")))
+    return error_message(body_of(response)) or ""
 
 
 def error_type(response: WireResponse) -> str:
-    return response.headers.get("X-Amzn-ErrorType", "")
+    """As clients read it (header or `__type`, decorations stripped), so a fault stacked on a
+    variation that decorates the type still recognises it."""
+    return contract_error_type(response.headers, body_of(response)) or ""
 
 
 def body_of(response: WireResponse) -> dict[str, Any]:
