@@ -28,13 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"conformance.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"conformance.commands.{name}":
-                raise
-            continue  # command not built yet
-        module.register(subparsers)
+        importlib.import_module(f"conformance.commands.{name}").register(subparsers)
     return parser
 
 

@@ -13,13 +13,13 @@ are raised as `ConformanceError`s: one line, exit 2.
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 from conformance.config import RunConfig
+from conformance.engine import stateful as stateful_phase
 from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
 from conformance.engine.health import MOSTLY, health_problem, judgeable
@@ -151,16 +151,10 @@ def _require_content(found: Discovery, session: Session) -> None:
 
 
 def _stateful_module(config: RunConfig) -> ModuleType | None:
-    """The stateful phase (issue 8) plugs in as `conformance.engine.stateful`: `bound(config)`
-    and `run(ctx)`. Until it exists, runs simply have no stateful phase."""
+    """The stateful phase, where the run owns a collection (never in read-only mode)."""
     if not config.stateful or config.read_only:
         return None
-    try:
-        return importlib.import_module("conformance.engine.stateful")
-    except ModuleNotFoundError as exc:
-        if exc.name != "conformance.engine.stateful":
-            raise
-        return None
+    return stateful_phase
 
 
 def _stateful_bound(config: RunConfig) -> int:

@@ -8,8 +8,6 @@ exposes `build(config) -> Target`.
 
 from __future__ import annotations
 
-import importlib
-
 from conformance.config import COLLECTION_PREFIX, RunConfig
 from conformance.errors import UsageError
 from conformance.targets.base import Client, Session, Target
@@ -52,14 +50,11 @@ def check(config: RunConfig) -> None:
 def build(config: RunConfig) -> Target:
     check(config)
     if config.cassette is not None:
-        try:
-            module = importlib.import_module("conformance.targets.cassette")
-        except ModuleNotFoundError as exc:
-            if exc.name != "conformance.targets.cassette":
-                raise
-            raise UsageError("cassette replay is not available in this version") from None
-        target: Target = module.build(config)
-        return target
+        # the engine cannot drive a cassette: it would generate requests the recording never saw
+        raise UsageError(
+            f"{config.cassette}: a cassette is judged as recorded (`run --cassette`, or "
+            "conformance.targets.cassette.replay(config)); it cannot be driven by the engine"
+        )
     if config.uses_reference:
         from conformance.targets.reference import ReferenceTarget
 

@@ -26,7 +26,6 @@ from conformance.exchange import Exchange
 from conformance.recording import load
 from conformance.results import RunResult
 from conformance.rules import judge
-from conformance.targets.base import Target
 from conformance.transport import TransportStats
 
 TRUSTED_SHARE = 0.5
@@ -123,12 +122,3 @@ def _stats(exchanges: list[Exchange]) -> TransportStats:
     stats.throttled = sum(1 for e in exchanges if e.throttled)
     stats.server_errors = sum(1 for e in exchanges if e.server_error)
     return stats
-
-
-def build(config: RunConfig) -> Target:
-    """The engine cannot drive a cassette (it would generate requests the recording never
-    saw); `run --cassette` judges the recording through `replay` instead."""
-    raise UsageError(
-        f"{config.cassette}: a cassette is judged as recorded (`run --cassette`, or "
-        "conformance.targets.cassette.replay(config)); it cannot be driven by the engine"
-    )

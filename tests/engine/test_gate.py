@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from pathlib import Path
 
@@ -15,13 +14,9 @@ from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Status
 
-STATEFUL_PHASE = importlib.util.find_spec("conformance.engine.stateful") is not None
-
 
 def exercised_families() -> set[str]:
-    """Every family but `stateful`, whose phase (issue 8) is a hook until it lands."""
-    families = {r.family for r in catalog()}
-    return families if STATEFUL_PHASE else families - {"stateful"}
+    return {r.family for r in catalog()}
 
 
 def test_default_gate_conforms(gate: RunResult) -> None:
