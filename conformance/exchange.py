@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from conformance.contract.errors import clean_error_type, error_type
+
+T = TypeVar("T")
 
 TARGET_PREFIX = "RekognitionService."
 
@@ -93,6 +95,27 @@ class Exchange:
     attempts: int = 1
     label: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A view derived from this exchange, computed once: every rule reads the same parsed
+        request, and a run's judge would otherwise re-parse and re-validate it per rule."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
+
+    @cached_property
+    def wire_request(self) -> Mapping[str, Any] | None:
+        """The request members as sent on the wire, or None when the body was no JSON object
+        (the params are only a fallback for exchanges built without a body)."""
+        if not self.request_body:
+            return self.params
+        try:
+            parsed = json.loads(self.request_body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return parsed if isinstance(parsed, dict) else None
 
     @cached_property
     def json(self) -> Any:

@@ -53,13 +53,7 @@ def same_similarity(a: float, b: float) -> bool:
 
 def request_of(exchange: Exchange) -> Mapping[str, Any] | None:
     """The request members as sent on the wire, or None when the body was no JSON object."""
-    if exchange.request_body:
-        try:
-            parsed = json.loads(exchange.request_body)
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return parsed if isinstance(parsed, dict) else None
-    return exchange.params
+    return exchange.wire_request
 
 
 def body_of(exchange: Exchange) -> dict[str, Any] | None:
@@ -165,6 +159,10 @@ class SearchRequest:
 
 
 def search_request(exchange: Exchange) -> SearchRequest | None:
+    return exchange.memo("search_request", lambda: _classify(exchange))
+
+
+def _classify(exchange: Exchange) -> SearchRequest | None:
     members = request_of(exchange)
     if members is None:
         return None
