@@ -101,10 +101,6 @@ class SearchRequest:
         return tuple(v for v in self.violations if v.keyword != "additionalProperties")
 
     @property
-    def has_unknown_members(self) -> bool:
-        return any(v.keyword == "additionalProperties" for v in self.violations)
-
-    @property
     def schema_valid(self) -> bool:
         return not self.violations
 

@@ -32,7 +32,6 @@ from conformance.stateful.model import (
 
 FAMILY = "stateful"
 DOC = "doc"
-OBS = "obs"
 STUCK_POLLS = 6
 """The bounded wait of `stateful.status-reaches-active`: ListUsers answers, not seconds."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,12 @@ from conformance.evidence import Evidence
 from conformance.rules import Status, catalog, judge
 from conformance.rules.base import Level
 from conformance.rules.per_exchange import SINGLE
-from conformance.rules.single import check_search_users
+from conformance.rules.single import check_exchange, check_search_users
 from tests.rules.conftest import FACE_A, discovery, exchange, search
+from tests.rules.test_each_rule import CASES
+
+catalog()  # registers the per-exchange checks in SINGLE
+SINGLE_IDS = tuple(SINGLE)
 
 AWS_REQUEST = {
     "CollectionId": "MyCollection",
@@ -35,9 +40,7 @@ AWS_RESPONSE = {
 
 
 def test_catalog_entries_are_complete_and_unique() -> None:
-    rules = catalog()
-    ids = [r.id for r in rules]
-    assert len(ids) == len(set(ids))
+    rules = catalog()  # duplicate ids cannot happen: registration raises on them
     for r in rules:
         assert r.statement.strip() and r.statement.endswith(".")
         assert r.source.split(":", 1)[0] in {"model", "doc", "obs"}, r.id
@@ -85,8 +88,24 @@ def test_violations_name_their_rule() -> None:
     }
 
 
-def test_single_checks_are_catalog_rules() -> None:
-    assert set(SINGLE) <= {r.id for r in catalog()}
+def test_every_per_exchange_rule_is_also_a_single_check() -> None:
+    assert len(SINGLE_IDS) > 10
+
+
+@pytest.mark.parametrize("rule_id", sorted(SINGLE_IDS))
+def test_single_checks_trip_where_the_catalog_rule_does(rule_id: str) -> None:
+    """`check_search_users` (users' own tests) and the gate must agree: the broken exchange
+    that trips a per-exchange rule in the catalog trips the same rule checked on its own."""
+    _, bad = CASES[rule_id]
+    log = bad()
+    evidence = Evidence(log)
+    flagged = {
+        f.message.split(":", 1)[0]
+        for exchange in log
+        if exchange.operation == "SearchUsers"
+        for f in check_exchange(exchange, evidence.view(exchange))
+    }
+    assert rule_id in flagged
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
