@@ -76,6 +76,9 @@ class TransportSettings:
     max_requests: int | None = 300
     rps: float | None = None
     throttle_retries: int = 5
+    allowed_operations: frozenset[str] | None = None
+    """When set (a read-only run), any other operation is refused before it is sent or
+    charged: one choke point that every phase, listing and probe goes through."""
     give_up_after_throttled: int = 3
     """Consecutive requests still throttled after all their retries before the run stops
     sending: persistent throttling cannot be waited out within a run, only paid for."""
@@ -265,8 +268,16 @@ class Transport:
         ceiling = min(self.settings.backoff_cap_s, self.settings.backoff_base_s * 2**attempt)
         self._sleep(random.uniform(0, ceiling))
 
+    def permits(self, operation: str | None) -> bool:
+        allowed = self.settings.allowed_operations
+        return allowed is None or operation in allowed
+
     def _reserve(self, operation: str | None) -> None:
         """Charge one request to the budget and wait for the rate limiter's next slot."""
+        if not self.permits(operation):
+            raise UsageError(
+                f"read-only run refused to send {operation or 'a request without X-Amz-Target'}"
+            )
         with self._lock:
             budget = self.settings.max_requests
             if budget is not None and self.stats.total >= budget:

@@ -18,9 +18,8 @@ from contextlib import AbstractContextManager
 from types import FrameType
 from typing import Any, Protocol
 
-from conformance.errors import UsageError
-from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target
-from conformance.transport import JSON_CONTENT_TYPE, ExchangeListener, TransportStats, refused
+from conformance.exchange import Exchange
+from conformance.transport import ExchangeListener, TransportStats, refused
 
 Notice = Callable[[str], None]
 """Where a target reports things the user must know that are not verdicts (e.g. a leftover)."""
@@ -124,52 +123,6 @@ def explain(exchange: Exchange) -> str:
 
 READ_ONLY_OPERATIONS = frozenset({"SearchUsers", "ListUsers", "ListFaces", "DescribeCollection"})
 """All a `--read-only` run may send: it must never change, or even probe, anything else."""
-
-
-class ReadOnlyClient:
-    """Wraps a client and refuses, before anything is sent, any operation not in `allowed`.
-
-    Enforced here rather than trusted to the phases, so a future phase cannot break the
-    promise `--read-only` makes about a production collection.
-    """
-
-    def __init__(self, inner: Client, allowed: frozenset[str] = READ_ONLY_OPERATIONS) -> None:
-        self._inner = inner
-        self.allowed = allowed
-
-    @property
-    def stats(self) -> TransportStats:
-        return self._inner.stats
-
-    def permits(self, operation: str | None) -> bool:
-        return operation in self.allowed
-
-    def _require(self, operation: str | None) -> None:
-        if not self.permits(operation):
-            raise UsageError(
-                f"read-only run refused to send {operation or 'a request without X-Amz-Target'}"
-            )
-
-    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange:
-        self._require(operation)
-        return self._inner.call(operation, params, label=label)
-
-    def call_raw(
-        self,
-        body: bytes,
-        *,
-        target: str | None = TARGET_PREFIX + "SearchUsers",
-        content_type: str | None = JSON_CONTENT_TYPE,
-        label: str = "",
-    ) -> Exchange:
-        self._require(operation_from_target(target))
-        return self._inner.call_raw(body, target=target, content_type=content_type, label=label)
-
-    def on_exchange(self, listener: ExchangeListener) -> None:
-        self._inner.on_exchange(listener)
-
-    def remaining(self) -> int | None:
-        return self._inner.remaining()
 
 
 def iter_pages(

@@ -22,9 +22,9 @@ from conformance.config import COLLECTION_PREFIX, RunConfig
 from conformance.errors import ConformanceError, UsageError
 from conformance.targets import seeding
 from conformance.targets.base import (
+    READ_ONLY_OPERATIONS,
     Client,
     Notice,
-    ReadOnlyClient,
     Session,
     Target,
     explain,
@@ -105,6 +105,7 @@ class EndpointTarget(Target):
             region=self.config.region,
             max_requests=self.config.max_requests,
             rps=self.config.rps,
+            allowed_operations=READ_ONLY_OPERATIONS if self.config.read_only else None,
         )
         return Transport(settings, credentials)
 
@@ -133,7 +134,7 @@ class ReadOnlySession(Session):
     writable = False
 
     def __init__(self, transport: Transport, collection_id: str, description: str) -> None:
-        self._client = ReadOnlyClient(transport)
+        self._client = transport
         self.collection_id = collection_id
         self.description = f"{description}, collection {collection_id} (read-only)"
 

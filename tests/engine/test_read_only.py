@@ -12,8 +12,9 @@ from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
 from conformance.reference.protocol import ReferenceServer
 from conformance.rules.base import Status
-from conformance.targets.base import READ_ONLY_OPERATIONS, ReadOnlyClient
+from conformance.targets.base import READ_ONLY_OPERATIONS
 from conformance.targets.seeding import seed, synthetic_fixture
+from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 from tests.engine.conftest import loopback_transport
 
 EXISTING = "production-faces"
@@ -90,9 +91,9 @@ def test_empty_collection_has_nothing_to_verify(server: ReferenceServer) -> None
         run(read_only(server.url, "empty"))
 
 
-def test_read_only_client_refuses_before_sending(server: ReferenceServer) -> None:
-    transport = loopback_transport(server.url)
-    guarded = ReadOnlyClient(transport)
+def test_read_only_transport_refuses_before_sending(server: ReferenceServer) -> None:
+    settings = TransportSettings(server.url, allowed_operations=READ_ONLY_OPERATIONS)
+    transport = guarded = Transport(settings, LOOPBACK_CREDENTIALS)
     for operation in ("CreateCollection", "DeleteCollection", "IndexFaces", "DeleteUser"):
         with pytest.raises(UsageError, match="read-only run refused"):
             guarded.call(operation, {"CollectionId": "x"})
