@@ -33,7 +33,6 @@ RESULT_KEY = pytest.StashKey["RunResult"]()
 SEED_KEY = pytest.StashKey[int]()
 WORKER_SEED = "su_seed"
 """workerinput key: under xdist every worker must generate the same requests."""
-LOOPBACK_KEY = "testing"
 """Credentials the embedded reference and emulators accept (they do not check signatures)."""
 
 
@@ -235,18 +234,21 @@ def rekognition_client(
     """A boto3 Rekognition client for the configured target, for users' own tests."""
     import boto3
 
+    from conformance.transport import LOOPBACK_CREDENTIALS
+
     session = boto3.Session(profile_name=searchusers_config.profile)
     key: str | None = None
+    secret: str | None = None
     if searchusers_endpoint.loopback or (
         searchusers_endpoint.url is not None and session.get_credentials() is None
     ):
-        key = LOOPBACK_KEY
+        key, secret = LOOPBACK_CREDENTIALS.access_key, LOOPBACK_CREDENTIALS.secret_key
     return session.client(
         "rekognition",
         region_name=searchusers_endpoint.region,
         endpoint_url=searchusers_endpoint.url,
         aws_access_key_id=key,
-        aws_secret_access_key=key,
+        aws_secret_access_key=secret,
     )
 
 
@@ -256,7 +258,7 @@ CheckSearchUsers = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 def assert_conforms(request: Mapping[str, Any], response: Mapping[str, Any]) -> None:
     """Raise AssertionError listing every single-exchange rule the pair violates."""
     __tracebackhide__ = True  # the failure belongs to the caller's test, not to this helper
-    from conformance.reports import redact
+    from conformance.reporting.redact import redact
     from conformance.rules.single import check_search_users
 
     violations = check_search_users(request, response)
@@ -277,7 +279,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if RESULT_KEY not in config.stash:
         return
     from conformance.reporting.failures import stats_line, verdict_line
-    from conformance.reports import redact
+    from conformance.reporting.redact import redact
 
     result = config.stash[RESULT_KEY]
     terminalreporter.write_sep("-", GROUP)

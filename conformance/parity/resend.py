@@ -10,6 +10,7 @@ can only be compared with a target holding the same data.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import string
@@ -91,16 +92,7 @@ def _with_renamed_response(exchange: Exchange, renamer: Renamer) -> Exchange:
     restored = renamer.back(text)
     if restored == text:
         return exchange
-    return Exchange(
-        exchange.index,
-        exchange.operation,
-        exchange.params,
-        exchange.request_headers,
-        exchange.request_body,
-        exchange.status,
-        exchange.response_headers,
-        restored.encode("latin-1"),
-    )
+    return dataclasses.replace(exchange, response_body=restored.encode("latin-1"))
 
 
 def compare(

@@ -30,7 +30,6 @@ from conformance.recording.exchanges import (
     load,
     load_exchanges,
     rekognition_interactions,
-    request_headers_of,
     to_exchanges,
 )
 from conformance.recording.linter import Problem, lint
@@ -81,7 +80,6 @@ __all__ = [
     "metadata",
     "read_document",
     "rekognition_interactions",
-    "request_headers_of",
     "scrub_bytes",
     "scrub_request",
     "scrub_response",

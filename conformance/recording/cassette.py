@@ -156,7 +156,8 @@ def _as_bytes(body: Any) -> bytes:
 
 def summarize(path: Path) -> dict[str, Any]:
     """What a cassette holds, for `cassettes show`: operations, statuses, its source."""
-    interactions = load_interactions(path)
+    data = read_document(path)
+    interactions = load_interactions(path, data)
     operations: dict[str, int] = {}
     statuses: dict[int, int] = {}
     for item in interactions:
@@ -168,5 +169,5 @@ def summarize(path: Path) -> dict[str, Any]:
         "interactions": len(interactions),
         "operations": dict(sorted(operations.items(), key=lambda kv: (-kv[1], kv[0]))),
         "statuses": dict(sorted(statuses.items())),
-        "metadata": metadata(path),
+        "metadata": metadata(path, data),
     }

@@ -8,7 +8,6 @@ cassette and a live target get the same verdicts from the same checks.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +97,3 @@ def load(path: Path) -> tuple[list[Exchange], dict[str, Any]]:
     data = read_document(path)
     interactions = rekognition_interactions(path, data)
     return to_exchanges(interactions, source=str(path)), metadata(path, data)
-
-
-def request_headers_of(exchange: Exchange) -> Mapping[str, str]:
-    """The request headers a re-send needs (target and content type); the rest are derived."""
-    return {
-        name: value
-        for name, value in exchange.request_headers.items()
-        if name in ("x-amz-target", "content-type")
-    }
