@@ -138,6 +138,7 @@ class Transport:
         self._next_slot = 0.0
         self._index = 0
         self._throttled_streak = 0
+        self._held_back = 0
         self._sleep = sleep
         self._clock = clock
         self._listeners: list[ExchangeListener] = []
@@ -150,7 +151,7 @@ class Transport:
 
     def remaining(self) -> int | None:
         budget = self.settings.max_requests
-        return None if budget is None else max(0, budget - self.stats.total)
+        return None if budget is None else max(0, budget - self._held_back - self.stats.total)
 
     def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange:
         """Send `params` as `operation`, valid or not; never raises for an HTTP error status."""
@@ -268,6 +269,16 @@ class Transport:
         ceiling = min(self.settings.backoff_cap_s, self.settings.backoff_base_s * 2**attempt)
         self._sleep(random.uniform(0, ceiling))
 
+    def hold_back(self, requests: int) -> None:
+        """Keep `requests` of the budget for cleanup (deleting what the run created): ordinary
+        sends stop that many short of the budget until `release()`."""
+        with self._lock:
+            self._held_back = requests
+
+    def release(self) -> None:
+        with self._lock:
+            self._held_back = 0
+
     def permits(self, operation: str | None) -> bool:
         allowed = self.settings.allowed_operations
         return allowed is None or operation in allowed
@@ -280,7 +291,7 @@ class Transport:
             )
         with self._lock:
             budget = self.settings.max_requests
-            if budget is not None and self.stats.total >= budget:
+            if budget is not None and self.stats.total >= budget - self._held_back:
                 raise BudgetExhausted(f"request budget of {budget} exhausted (--max-requests)")
             self.stats.sent[operation or "<raw>"] += 1
             delay = 0.0

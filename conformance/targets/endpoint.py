@@ -173,9 +173,7 @@ class SeededSession(Session):
         self.collection_id = new_collection_id()
         self.description = description
         self._created = False
-        self._budget = transport.settings.max_requests
-        if self._budget is not None:
-            transport.settings.max_requests = max(0, self._budget - TEARDOWN_RESERVE)
+        transport.hold_back(TEARDOWN_RESERVE)
 
     @property
     def client(self) -> Client:
@@ -191,7 +189,7 @@ class SeededSession(Session):
 
     def teardown(self) -> None:
         """Delete the collection; never raises, but says loudly when something is left over."""
-        self._transport.settings.max_requests = self._budget
+        self._transport.release()
         if not self._created:
             return
         with shielded():

@@ -145,3 +145,15 @@ def test_an_answer_between_throttles_resets_the_streak(scripted: ScriptedServer)
     t, _ = transport(scripted.url, throttle_retries=0, give_up_after_throttled=2)
     for _ in range(3):
         t.call("SearchUsers", {"CollectionId": "c"})
+
+
+def test_held_back_requests_are_only_spent_after_release(scripted: ScriptedServer) -> None:
+    t, _ = transport(scripted.url, max_requests=3)
+    t.hold_back(1)
+    t.call("ListUsers", {"CollectionId": "c"})
+    t.call("ListUsers", {"CollectionId": "c"})
+    with pytest.raises(BudgetExhausted, match="budget of 3 exhausted"):
+        t.call("ListUsers", {"CollectionId": "c"})
+    t.release()
+    t.call("DeleteCollection", {"CollectionId": "c"})
+    assert len(scripted.requests) == 3
