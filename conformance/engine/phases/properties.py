@@ -84,6 +84,9 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
     allowance = bound(examples)
     answers: dict[str, Exchange] = {}
     gating = _gating_rules(ctx.config.strict)
+    # discovery is all reads and a search changes nothing, so the views are built once, not
+    # per example (a large read-only collection has thousands of listed faces to walk)
+    views = {view.collection_id: view for view in Evidence(found.exchanges).views()}
 
     def answer(request: Mapping[str, Any]) -> Exchange | None:
         key = json.dumps(request, sort_keys=True, default=str)
@@ -114,7 +117,7 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
         exchange = answer(request)
         if exchange is None:
             return
-        view = Evidence([*found.exchanges, exchange]).view(exchange)
+        view = views.get(exchange.collection_id)
         problems = [
             f.message for f in check_exchange(exchange, view) if _rule_of(f.message) in gating
         ]
