@@ -38,6 +38,8 @@ from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target,
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 SERVICE = "rekognition"
+RAW = "<raw>"
+"""How requests without an X-Amz-Target are counted (protocol probes)."""
 
 #: Dummy credentials for targets that do not check signatures (the embedded reference,
 #: emulators). They look like real keys so recording tests exercise the scrubber.
@@ -293,7 +295,7 @@ class Transport:
             budget = self.settings.max_requests
             if budget is not None and self.stats.total >= budget - self._held_back:
                 raise BudgetExhausted(f"request budget of {budget} exhausted (--max-requests)")
-            self.stats.sent[operation or "<raw>"] += 1
+            self.stats.sent[operation or RAW] += 1
             delay = 0.0
             if self.settings.rps:
                 now = self._clock()

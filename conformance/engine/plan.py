@@ -17,11 +17,10 @@ from conformance.config import RunConfig
 from conformance.engine import discovery
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
+from conformance.transport import RAW
 
 STATEFUL = "(stateful phase)"
 """The stateful phase mixes every write operation; the plan shows its allowance as one line."""
-RAW = "<raw>"
-"""How the transport counts a request without X-Amz-Target."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ from conformance.exchange import Exchange
 from conformance.recording import load
 from conformance.results import RunResult
 from conformance.rules import judge
-from conformance.transport import TransportStats
+from conformance.transport import RAW, TransportStats
 
 TRUSTED_SHARE = 0.5
 """Below this share of definitive answers (not throttled, not 5xx) a recording proves nothing."""
@@ -117,7 +117,7 @@ def _stats(exchanges: list[Exchange]) -> TransportStats:
     """What the recorded run sent, so summaries read the same as for a live run."""
     stats = TransportStats()
     for exchange in exchanges:
-        stats.sent[exchange.operation or "<raw>"] += exchange.attempts
+        stats.sent[exchange.operation or RAW] += exchange.attempts
         stats.retries += exchange.attempts - 1
     stats.throttled = sum(1 for e in exchanges if e.throttled)
     stats.server_errors = sum(1 for e in exchanges if e.server_error)
