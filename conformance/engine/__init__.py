@@ -37,7 +37,6 @@ from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
 
 Progress = Callable[[Exchange], None]
-Announce = Callable[[Plan], None]
 Notice = Callable[[str], None]
 
 
@@ -54,7 +53,6 @@ def run(
     config: RunConfig,
     *,
     progress: Progress | None = None,
-    announce: Announce | None = None,
     notice: Notice | None = None,
 ) -> RunResult:
     if config.cassette is not None:
@@ -65,8 +63,6 @@ def run(
         return replay(config)
     target = build(config)
     the_plan = make_plan(config, target, stateful_bound=_stateful_bound(config))
-    if announce is not None:
-        announce(the_plan)
     say = notice or (lambda message: None)
     exchanges: list[Exchange] = []
     stats = TransportStats()
