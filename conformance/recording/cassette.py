@@ -17,6 +17,7 @@ import yaml
 
 from conformance.errors import CassetteError
 from conformance.exchange import operation_from_target
+from conformance.recording import bounded_yaml
 from conformance.recording.matchers import canonical_body
 
 
@@ -70,7 +71,9 @@ def read_document(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise CassetteError(f"{path} is empty: it holds no recorded interactions")
     try:
-        data = yaml.load(text, Loader=yaml_loader())
+        data = bounded_yaml.load(text, yaml_loader())
+    except bounded_yaml.AliasBomb as exc:
+        raise CassetteError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from conformance.errors import CassetteError
+from conformance.recording import bounded_yaml
 from conformance.recording.cassette import yaml_loader
 from conformance.recording.patterns import (
     ACCOUNT_MEMBER,
@@ -96,7 +98,8 @@ def lint(path: Path) -> list[Problem]:
     """Everything secret-looking in the cassette file at `path`, with its line.
 
     Works on the YAML node tree, so quoting, folding and `!!binary` bodies cannot hide a value;
-    a file that does not parse is scanned line by line instead (and is a problem itself).
+    a file that does not parse is scanned line by line instead (and is a problem itself); one
+    whose aliases expand like a bomb is refused (`CassetteError`): nothing can check it safely.
     """
     path = Path(path)
     try:
@@ -109,7 +112,10 @@ def lint(path: Path) -> list[Problem]:
         found.setdefault((line, message), Problem(path, line, message))
 
     try:
-        root = yaml.compose(text, Loader=yaml_loader())
+        root = bounded_yaml.compose(text, yaml_loader())
+    except bounded_yaml.AliasBomb as exc:
+        # not a finding but a file nobody can check: the run stops with one line (exit 2)
+        raise CassetteError(f"{path}: {exc}") from None
     except yaml.YAMLError:
         report(1, "not valid YAML (scanned line by line)")
         for number, line in enumerate(text.splitlines(), start=1):

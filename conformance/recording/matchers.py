@@ -14,6 +14,7 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
+from conformance.recording import bounded_yaml
 from conformance.recording.patterns import REMOVED_HEADERS
 from conformance.recording.scrub import header_text, scrub_request, scrub_response
 
@@ -101,6 +102,7 @@ def configure(recorder: vcr.VCR) -> vcr.VCR:
     carry the same names as the keyword arguments)."""
     recorder.register_matcher("aws_target", match_aws_target)
     recorder.register_matcher("json_body", match_json_body)
+    recorder.register_serializer("yaml", bounded_yaml.VcrSerializer)
     for name, value in vcr_options().items():
         setattr(recorder, name, value)
     return recorder
