@@ -30,6 +30,11 @@ class TargetUnavailable(ConformanceError):
     """The target could not be reached or did not speak AWS JSON 1.1 at all."""
 
 
+class UnreadableResponse(ConformanceError):
+    """The target answered something no rule can read within the suite's limits (a body larger
+    than `limits.MAX_RESPONSE_BYTES`, JSON nested deeper than `limits.MAX_JSON_DEPTH`)."""
+
+
 class BudgetExhausted(ConformanceError):
     """The request budget (--max-requests) is spent; nothing more may be sent."""
 

@@ -32,8 +32,15 @@ import botocore.serialize
 import botocore.session
 from botocore.model import OperationNotFoundError
 
+from conformance import limits
 from conformance.contract.model import service_model
-from conformance.errors import BudgetExhausted, TargetThrottled, TargetUnavailable, UsageError
+from conformance.errors import (
+    BudgetExhausted,
+    TargetThrottled,
+    TargetUnavailable,
+    UnreadableResponse,
+    UsageError,
+)
 from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -332,6 +339,8 @@ class Transport:
             raise TargetUnavailable(
                 f"HTTP failure talking to {self._where()}: {_short(exc)}"
             ) from None
+        if (deep := limits.too_deep(content)) is not None:
+            raise UnreadableResponse(f"{operation or 'a request'} answered {deep}")
         response_headers = {k.lower(): v for k, v in response.headers.items()}
         return response.status_code, response_headers, content, dict(prepared.headers.items())
 

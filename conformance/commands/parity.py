@@ -21,6 +21,7 @@ from conformance.errors import UsageError
 from conformance.parity import DEFAULT_TOLERANCE, compare
 from conformance.recording import load_exchanges
 from conformance.reporting.redact import redact
+from conformance.targets.endpoint import check_endpoint_url
 from conformance.transport import (
     LOOPBACK_CREDENTIALS,
     Transport,
@@ -97,6 +98,7 @@ def say(text: str) -> None:
 
 def _target(args: argparse.Namespace, stack: ExitStack) -> tuple[str, str, Any]:
     if args.endpoint_url:
+        check_endpoint_url(args.endpoint_url)
         found = credentials_from_chain(args.profile)
         return args.endpoint_url, args.endpoint_url, found or LOOPBACK_CREDENTIALS
     if args.aws:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from conformance import limits
 from conformance.errors import CassetteError
 from conformance.exchange import operation_from_target
 from conformance.recording import bounded_yaml
@@ -122,15 +123,25 @@ def _interaction(path: Path, number: int, item: Any) -> Interaction:
     if not isinstance(method, str) or not isinstance(uri, str):
         raise bad("has no request method or uri")
     body = response.get("body")
+    request_body = _as_bytes(request.get("body"))
+    response_body = _as_bytes(body.get("string") if isinstance(body, dict) else body)
+    for what, data in (("request", request_body), ("response", response_body)):
+        if len(data) > limits.MAX_RESPONSE_BYTES:
+            raise CassetteError(
+                f"{path}: interaction {number} {what} body is larger than "
+                f"{limits.megabytes(limits.MAX_RESPONSE_BYTES)}: cannot be judged"
+            )
+        if (deep := limits.too_deep(data)) is not None:
+            raise CassetteError(f"{path}: interaction {number} {what} body is {deep}")
     return Interaction(
         number=number,
         method=method.upper(),
         uri=uri,
         request_headers=_flat_headers(request.get("headers")),
-        request_body=_as_bytes(request.get("body")),
+        request_body=request_body,
         status=code,
         response_headers=_flat_headers(response.get("headers")),
-        response_body=_as_bytes(body.get("string") if isinstance(body, dict) else body),
+        response_body=response_body,
     )
 
 

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from types import FrameType
 from typing import Any, Protocol
 
+from conformance import limits
 from conformance.exchange import Exchange
 from conformance.transport import ExchangeListener, TransportStats, refused
 
@@ -102,7 +103,7 @@ def explain(exchange: Exchange) -> str:
     if exchange.error_type:
         what += f" {exchange.error_type}"
     elif not exchange.response_body.strip():
-        return f"{what} with an empty body"
+        return f"{what} with {limits.whitespace_only(exchange.response_body)}"
     elif exchange.json is None:
         what += " with a body that is not JSON"
     elif not exchange.ok:

@@ -47,7 +47,13 @@ def new_collection_id() -> str:
 
 
 def check_endpoint_url(url: str) -> str:
-    parsed = urllib.parse.urlsplit(url)
+    """The URL as given, or a one-line `UsageError`: urllib raises ValueError for a bad port or
+    an unclosed IPv6 bracket only when the part is read, deep inside the first request."""
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        parsed.port  # noqa: B018 -- read for its validation
+    except ValueError as exc:
+        raise UsageError(f"--endpoint-url {url!r} is not a valid URL ({exc})") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise UsageError(f"--endpoint-url {url!r} is not an http(s) URL")
     return url
