@@ -1,8 +1,10 @@
 """Public facade: the SearchUsers contract as JSON Schema.
 
 Users call ``conformance.schemas.load(name)``, ``validate_request(obj)``,
-``validate_response(obj, strict=False)`` and ``validate_error(obj)``; each validator returns a
-list of ``Violation`` (empty = valid). Responses accept unknown members unless ``strict=True``.
+``validate_response(obj, strict=False)`` and ``validate_error(obj)`` (with ``operation=`` for the
+other shipped operations, and ``validate_search_users_by_image_request/response`` for the image
+search); each validator returns a list of ``Violation`` (empty = valid). Responses accept unknown
+members unless ``strict=True``.
 The implementation lives in ``conformance.contract`` so it can change without breaking imports.
 """
 
@@ -19,6 +21,8 @@ from conformance.contract.schemas import (
     validate_error,
     validate_request,
     validate_response,
+    validate_search_users_by_image_request,
+    validate_search_users_by_image_response,
 )
 
 __all__ = [
@@ -33,4 +37,6 @@ __all__ = [
     "validate_error",
     "validate_request",
     "validate_response",
+    "validate_search_users_by_image_request",
+    "validate_search_users_by_image_response",
 ]

@@ -19,6 +19,7 @@ SERVICE_NAME = "rekognition"
 
 OPERATIONS: tuple[str, ...] = (
     "SearchUsers",
+    "SearchUsersByImage",
     "ListUsers",
     "ListFaces",
     "DescribeCollection",

@@ -204,6 +204,21 @@ def validate_response(
     return validate(f"{operation}.response", instance, strict=strict)
 
 
+IMAGE_SEARCH = "SearchUsersByImage"
+
+
+def validate_search_users_by_image_request(instance: Any) -> list[Violation]:
+    """A SearchUsersByImage request as it travels (``Image.Bytes`` is base64 text); closed."""
+    return validate_request(instance, IMAGE_SEARCH)
+
+
+def validate_search_users_by_image_response(
+    instance: Any, *, strict: bool = False
+) -> list[Violation]:
+    """A SearchUsersByImage answer; open unless ``strict``, like every response."""
+    return validate_response(instance, IMAGE_SEARCH, strict=strict)
+
+
 def validate_error(instance: Any, *, strict: bool = False) -> list[Violation]:
     """An AWS JSON 1.1 error body; open like responses unless ``strict``."""
     return validate(ERROR_SCHEMA, instance, strict=strict)

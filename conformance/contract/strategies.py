@@ -146,7 +146,7 @@ def simple_pattern(pattern: str) -> SimplePattern | None:
 
 
 @cache
-def _pattern_checker(pattern: str) -> Callable[[str], bool]:
+def pattern_checker(pattern: str) -> Callable[[str], bool]:
     """Whole-pattern test in an engine that understands every model pattern (incl. ``\\p{}``)."""
     validator = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
     return lambda value: bool(validator.is_valid(value))
@@ -250,7 +250,7 @@ def _member(root: Schema, name: str) -> Schema:
     return resolve(root, root["properties"][name])
 
 
-def _with_pool(fresh: st.SearchStrategy[str], pool: Sequence[str] | None) -> st.SearchStrategy[str]:
+def with_pool(fresh: st.SearchStrategy[str], pool: Sequence[str] | None) -> st.SearchStrategy[str]:
     """Mix known ids (so requests hit existing resources) with fresh valid-format ones."""
     return st.one_of(st.sampled_from(list(pool)), fresh) if pool else fresh
 
@@ -266,12 +266,12 @@ def search_users_requests(
     sometimes omitted so server defaults (threshold 80, MaxUsers NONE) are exercised too.
     """
     root = load("SearchUsers.request")
-    collection = _with_pool(strings(_member(root, "CollectionId")), collection_ids)
+    collection = with_pool(strings(_member(root, "CollectionId")), collection_ids)
     by_user = st.fixed_dictionaries(
-        {"UserId": _with_pool(strings(_member(root, "UserId")), user_ids)}
+        {"UserId": with_pool(strings(_member(root, "UserId")), user_ids)}
     )
     by_face = st.fixed_dictionaries(
-        {"FaceId": _with_pool(strings(_member(root, "FaceId")), face_ids)}
+        {"FaceId": with_pool(strings(_member(root, "FaceId")), face_ids)}
     )
     optional = st.fixed_dictionaries(
         {},
@@ -343,7 +343,7 @@ def _pattern_breakers(node: Schema) -> st.SearchStrategy[str]:
 
     trailing_newline = valid.map(lambda s: s + "\n")
     general = one_bad_char() if simple is not None else mutated()
-    accepts = _pattern_checker(pattern)
+    accepts = pattern_checker(pattern)
     return st.one_of(trailing_newline, general).filter(
         lambda s: low <= len(s) <= high and not accepts(s)
     )
@@ -351,7 +351,12 @@ def _pattern_breakers(node: Schema) -> st.SearchStrategy[str]:
 
 def _violations_for(root: Schema, member: str) -> dict[str, st.SearchStrategy[Json]]:
     """Per-keyword generators of a value that breaks exactly that keyword of ``member``."""
-    node = _member(root, member)
+    return keyword_violations(_member(root, member))
+
+
+def keyword_violations(node: Schema) -> dict[str, st.SearchStrategy[Json]]:
+    """Per-keyword generators of a value breaking exactly that keyword of a scalar schema
+    (``type``, length bounds, ``pattern``, range bounds, ``enum``)."""
     kind = node["type"]
     found: dict[str, st.SearchStrategy[Json]] = {"type": st.sampled_from(_WRONG_TYPES[kind])}
     if kind == "string":
@@ -365,6 +370,12 @@ def _violations_for(root: Schema, member: str) -> dict[str, st.SearchStrategy[Js
             found["maxLength"] = strings({**node, "minLength": high + 1, "maxLength": high + 16})
         if "pattern" in node:
             found["pattern"] = _pattern_breakers(node)
+        if "enum" in node:
+            allowed = set(node["enum"])
+            near = [v.lower() for v in node["enum"]] + [v + " " for v in node["enum"]] + [""]
+            found["enum"] = st.one_of(st.sampled_from(near), st.text(max_size=8)).filter(
+                lambda v: v not in allowed
+            )
     else:
         as_int = kind == "integer"
         if "minimum" in node:
