@@ -121,7 +121,7 @@ def _mid_idat(png: bytes) -> int:
     """An offset halfway through the first IDAT chunk's data (decoders tolerate a missing
     IEND, so a cut after the pixel data would still be an image)."""
     at = png.index(b"IDAT")
-    (length,) = struct.unpack(">I", png[at - 4 : at])
+    length = int.from_bytes(png[at - 4 : at], "big")
     return at + 4 + max(1, length // 2)
 
 
