@@ -244,8 +244,10 @@ class Constraint:
     ``path`` is where the offending value goes (empty for top-level ``additionalProperties``),
     ``keyword`` the JSON Schema keyword (or a contract-only name), ``in_schema`` whether the
     committed schema alone rejects every generated value, ``botocore`` whether botocore's
-    client-side validation rejects it when sent through boto3, ``boto3`` whether boto3 can
-    send it at all (non-base64 Bytes it cannot).
+    client-side validation rejects it when sent through boto3, ``boto3`` whether boto3 (with
+    validation off) can send it at all: it cannot send non-base64 Bytes, unknown members or
+    members of the wrong type (its serializer re-encodes, drops or chokes on them); raw HTTP
+    can.
     """
 
     name: str
@@ -278,6 +280,7 @@ def _bytes_constraints() -> Iterator[Constraint]:
         path,
         st.sampled_from((123, 1.5, True, ["x"], {"x": 1})),
         botocore=True,
+        boto3=False,  # botocore's serializer base64-encodes whatever it is given, or fails
     )
     yield Constraint("Image.Bytes.minLength", "minLength", path, st.just(""))
     # One byte over is invisible to the base64 maxLength; from two bytes over it is not.
@@ -294,6 +297,7 @@ def _scalar_constraints(path: tuple[str, ...], node: Schema) -> Iterator[Constra
             path,
             values,
             botocore=keyword in compiler.BOTOCORE_CHECKED,
+            boto3=keyword != "type",  # botocore's serializer chokes on some wrong types
         )
 
 
@@ -307,7 +311,8 @@ def _walk(path: tuple[str, ...], node: Schema) -> Iterator[Constraint]:
     if node.get("additionalProperties") is False:
         name = f"{prefix}.additionalProperties" if prefix else "additionalProperties"
         unknown = st.sampled_from(("Foo", "bytes", "ImageBytes", "MaxFaces", "FaceId"))
-        yield Constraint(name, "additionalProperties", path, unknown, botocore=True)
+        # botocore refuses unknown members in validation, and its serializer cannot send them
+        yield Constraint(name, "additionalProperties", path, unknown, botocore=True, boto3=False)
     for member, ref in node["properties"].items():
         child = compiler.resolve(root, ref)
         here = (*path, member)
@@ -320,6 +325,7 @@ def _walk(path: tuple[str, ...], node: Schema) -> Iterator[Constraint]:
                 here,
                 st.sampled_from(_WRONG_OBJECT_TYPES),
                 botocore=True,
+                boto3=False,  # botocore's serializer needs a mapping here
             )
             yield from _walk(here, child)
         else:

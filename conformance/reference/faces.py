@@ -85,27 +85,49 @@ def from_vector(vector: Vector, contrast: float = 0.0) -> Embedding:
     return Embedding(vector=vector, inv_norm=np.float32(inv_norm), contrast=contrast)
 
 
-def thumbnail(data: bytes) -> npt.NDArray[np.float64]:
-    """Steps 1-2: the GRID x GRID grayscale thumbnail as floats in 0..255."""
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    Image.DecompressionBombError,
+)
+
+
+def decode(data: bytes) -> Image.Image:
+    """Step 1: open a PNG or JPEG (pixels not loaded yet); ImageFormatError otherwise."""
     try:
         image = Image.open(io.BytesIO(data))
-        if image.format not in ACCEPTED_FORMATS:
-            raise ImageFormatError(f"unsupported image format {image.format!r}")
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageFormatError("image dimensions are too large")
+    except _DECODE_ERRORS as exc:
+        raise ImageFormatError(f"cannot decode image: {exc}") from exc
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageFormatError(f"unsupported image format {image.format!r}")
+    if image.width * image.height > MAX_PIXELS:
+        raise ImageFormatError("image dimensions are too large")
+    return image
+
+
+def grey_pixels(image: Image.Image) -> npt.NDArray[np.uint8]:
+    """The whole image as 8-bit grey levels (what the scene detector reads)."""
+    try:
+        return np.asarray(image.convert("L"), dtype=np.uint8)
+    except _DECODE_ERRORS as exc:
+        raise ImageFormatError(f"cannot decode image: {exc}") from exc
+
+
+def grid_of(image: Image.Image) -> npt.NDArray[np.float64]:
+    """Step 2 on a decoded image: the GRID x GRID grayscale thumbnail as floats in 0..255."""
+    try:
         image.draft("L", (GRID * 4, GRID * 4))  # JPEG: decode at reduced scale, much faster
         small = image.convert("L").resize((GRID, GRID), Image.Resampling.BOX)
-    except ImageFormatError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except _DECODE_ERRORS as exc:
         raise ImageFormatError(f"cannot decode image: {exc}") from exc
     return np.asarray(small, dtype=np.float64).reshape(DIMENSIONS)
+
+
+def thumbnail(data: bytes) -> npt.NDArray[np.float64]:
+    """Steps 1-2: the GRID x GRID grayscale thumbnail as floats in 0..255."""
+    return grid_of(decode(data))
 
 
 def embed_thumbnail(pixels: npt.NDArray[np.float64]) -> Embedding | None:

@@ -12,6 +12,10 @@ and raises `ApiError` for anything AWS would refuse. Choices where AWS documents
 - ListFaces is ordered by FaceId, ListUsers by UserId, ListCollections by CollectionId.
   Default page sizes: ListFaces 1000, ListUsers 100, ListCollections 1000 (MaxResults 0 means
   the default, so a pagination loop can never stall on empty pages).
+- Faces in an image come from scenes.detect (documented there): IndexFaces indexes the
+  largest MaxFaces faces its QualityFilter (default AUTO) keeps; SearchUsersByImage searches the
+  largest face its QualityFilter (default NONE) keeps and answers an image without one with
+  empty UserMatches and no SearchedFace. S3Object: InvalidS3ObjectException (no S3 access).
 - AssociateFaces compares each candidate with the user's faces, including faces accepted
   earlier in the same call; the first face of a user with none is always accepted.
 """
@@ -23,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference import faces, pagination
+from conformance.reference import faces, pagination, scenes
 from conformance.reference.api_errors import ApiError, invalid_parameter, not_found
 from conformance.reference.records import FaceRecord, TokenRecord, UserRecord
 from conformance.reference.search import SearchIndex
@@ -115,22 +119,22 @@ def _image_bytes(params: Params) -> bytes:
     return data
 
 
-def _embed(params: Params) -> faces.Embedding | None:
+def _detect(params: Params) -> list[scenes.DetectedFace]:
+    """The faces of the request's image, largest first (scenes.py says what a face is)."""
     try:
-        return faces.embed(_image_bytes(params))
+        return scenes.detect(_image_bytes(params))
     except faces.ImageFormatError as exc:
         raise ApiError("InvalidImageFormatException", "Request has invalid image format") from exc
 
 
-def _face_detail(embedding: faces.Embedding | None) -> Result:
-    confidence = faces.face_confidence(embedding) if embedding is not None else 12.5
-    return {"BoundingBox": dict(faces.BOUNDING_BOX), "Confidence": confidence}
+def _no_face_detail() -> Result:
+    return {"BoundingBox": dict(faces.BOUNDING_BOX), "Confidence": 12.5}
 
 
 def _face_json(face: FaceRecord) -> Result:
     out: Result = {
         "FaceId": face.face_id,
-        "BoundingBox": dict(faces.BOUNDING_BOX),
+        "BoundingBox": dict(face.bounding_box or faces.BOUNDING_BOX),
         "ImageId": face.image_id,
         "Confidence": face.confidence,
         "IndexFacesModelVersion": FACE_MODEL_VERSION,
@@ -215,29 +219,43 @@ def list_collections(store: Store, params: Params) -> Result:
 
 
 def index_faces(store: Store, params: Params) -> Result:
+    """Indexes the largest ``MaxFaces`` faces that pass ``QualityFilter`` (default AUTO, as the
+    model says); the others are UnindexedFaces with their reasons (EXCEEDS_MAX_FACES past the
+    limit). An image with no face reports one LOW_CONFIDENCE detection, indexing nothing."""
     with store.lock:
         _collection(store, params["CollectionId"])
-    embedding = _embed(params)  # outside the lock: decoding is the slow part
+    detected = _detect(params)  # outside the lock: decoding is the slow part
     result: Result = {
         "FaceRecords": [],
         "FaceModelVersion": FACE_MODEL_VERSION,
         "UnindexedFaces": [],
     }
-    if embedding is None:
+    if not detected:
         result["UnindexedFaces"].append(
-            {"Reasons": ["LOW_CONFIDENCE"], "FaceDetail": _face_detail(None)}
+            {"Reasons": ["LOW_CONFIDENCE"], "FaceDetail": _no_face_detail()}
         )
         return result
-    face = FaceRecord(
-        face_id=str(uuid.uuid4()),
-        image_id=str(uuid.uuid4()),
-        external_image_id=params.get("ExternalImageId"),
-        confidence=faces.face_confidence(embedding),
-        embedding=embedding,
-    )
-    with store.transaction():
-        store.add_faces(_collection(store, params["CollectionId"]), [face])
-    result["FaceRecords"].append({"Face": _face_json(face), "FaceDetail": _face_detail(embedding)})
+    quality = params.get("QualityFilter", "AUTO")
+    room = int(params.get("MaxFaces", len(detected)))
+    records: list[FaceRecord] = []
+    for found in detected:
+        reasons = found.reasons(quality) or ([] if len(records) < room else ["EXCEEDS_MAX_FACES"])
+        if reasons:
+            result["UnindexedFaces"].append({"Reasons": reasons, "FaceDetail": found.detail()})
+            continue
+        face = FaceRecord(
+            face_id=str(uuid.uuid4()),
+            image_id=str(uuid.uuid4()),
+            external_image_id=params.get("ExternalImageId"),
+            confidence=faces.face_confidence(found.embedding),
+            embedding=found.embedding,
+            bounding_box=None if found.whole_image else dict(found.box),
+        )
+        records.append(face)
+        result["FaceRecords"].append({"Face": _face_json(face), "FaceDetail": found.detail()})
+    if records:
+        with store.transaction():
+            store.add_faces(_collection(store, params["CollectionId"]), records)
     return result
 
 
@@ -450,19 +468,30 @@ def search_users(store: Store, params: Params) -> Result:
 
 
 def search_users_by_image(store: Store, params: Params) -> Result:
+    """Searches with the largest face that passes ``QualityFilter`` (default NONE: all pass).
+
+    Every other detected face is an UnsearchedFace: with the filter's reasons if it dropped
+    the face, else FACE_NOT_LARGEST. With no face left to search the answer is, as the model
+    says, an empty UserMatches and no SearchedFace.
+    """
     with store.lock:
         _collection(store, params["CollectionId"])
-    embedding = _embed(params)
-    if embedding is None:
-        raise invalid_parameter("There are no faces in the image. Should be at least 1.")
-    with store.lock:
-        index = _collection(store, params["CollectionId"]).index()
-    return {
-        "UserMatches": _matches(index, [embedding], params, None),
-        "FaceModelVersion": FACE_MODEL_VERSION,
-        "SearchedFace": {"FaceDetail": _face_detail(embedding)},
-        "UnsearchedFaces": [],
-    }
+    detected = _detect(params)
+    quality = params.get("QualityFilter", "NONE")
+    searched = next((f for f in detected if not f.reasons(quality)), None)
+    unsearched = [
+        {"FaceDetails": f.detail(), "Reasons": f.reasons(quality) or ["FACE_NOT_LARGEST"]}
+        for f in detected
+        if f is not searched
+    ]
+    result: Result = {"UserMatches": [], "FaceModelVersion": FACE_MODEL_VERSION}
+    if searched is not None:
+        with store.lock:
+            index = _collection(store, params["CollectionId"]).index()
+        result["UserMatches"] = _matches(index, [searched.embedding], params, None)
+        result["SearchedFace"] = {"FaceDetail": searched.detail()}
+    result["UnsearchedFaces"] = unsearched
+    return result
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -7,6 +7,7 @@ without it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, created REAL NOT NU
 CREATE TABLE IF NOT EXISTS faces (
     collection TEXT NOT NULL, face_id TEXT NOT NULL, image_id TEXT NOT NULL,
     external_image_id TEXT, confidence REAL NOT NULL, contrast REAL NOT NULL,
-    embedding BLOB NOT NULL, user_id TEXT, PRIMARY KEY (collection, face_id));
+    embedding BLOB NOT NULL, user_id TEXT, box TEXT, PRIMARY KEY (collection, face_id));
 CREATE TABLE IF NOT EXISTS users (
     collection TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (collection, user_id));
 CREATE TABLE IF NOT EXISTS tokens (
@@ -98,9 +99,16 @@ class SqliteJournal(Journal):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._add_box_column()
             self._db.commit()
         except sqlite3.Error as exc:
             raise StateError(f"cannot use state file {str(path)!r}: {exc}") from exc
+
+    def _add_box_column(self) -> None:
+        """State files written before scenes have no ``box`` (their faces are whole-image)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(faces)")}
+        if "box" not in columns:
+            self._db.execute("ALTER TABLE faces ADD COLUMN box TEXT")
 
     def load_collections(self) -> list[tuple[str, float]]:
         return list(self._db.execute("SELECT id, created FROM collections ORDER BY id"))
@@ -108,7 +116,7 @@ class SqliteJournal(Journal):
     def load_faces(self) -> list[tuple[str, FaceRecord]]:
         rows = self._db.execute(
             "SELECT collection, face_id, image_id, external_image_id, confidence, contrast,"
-            " embedding, user_id FROM faces"
+            " embedding, user_id, box FROM faces"
         )
         return [
             (
@@ -120,9 +128,10 @@ class SqliteJournal(Journal):
                     confidence=confidence,
                     embedding=Embedding.from_bytes(blob, contrast),
                     user_id=user_id,
+                    bounding_box=json.loads(box) if box else None,
                 ),
             )
-            for cid, face_id, image_id, external, confidence, contrast, blob, user_id in rows
+            for cid, face_id, image_id, external, confidence, contrast, blob, user_id, box in rows
         ]
 
     def load_users(self) -> list[tuple[str, str]]:
@@ -148,7 +157,8 @@ class SqliteJournal(Journal):
 
     def add_faces(self, collection_id: str, faces: Iterable[FaceRecord]) -> None:
         self._db.executemany(
-            "INSERT INTO faces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO faces (collection, face_id, image_id, external_image_id, confidence,"
+            " contrast, embedding, user_id, box) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     collection_id,
@@ -159,6 +169,7 @@ class SqliteJournal(Journal):
                     f.embedding.contrast,
                     f.embedding.to_bytes(),
                     f.user_id,
+                    json.dumps(f.bounding_box) if f.bounding_box else None,
                 )
                 for f in faces
             ],

@@ -15,6 +15,8 @@ class FaceRecord:
     confidence: float
     embedding: Embedding
     user_id: str | None = None
+    bounding_box: dict[str, float] | None = None
+    """Where the face is in its image, as ratios; None = the whole-image face (faces.py)."""
 
 
 @dataclass
