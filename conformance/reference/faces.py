@@ -23,7 +23,8 @@ The generator draws a person's canonical thumbnail from ``person_seed`` and buil
 ``c * canonical + sqrt(1 - c**2) * orthogonal_noise`` in the centred, normalised pixel space,
 which gives a similarity of about ``100 * c`` before quantisation. ``image_with_similarity``
 then searches ``c`` so the *measured* similarity lands within a tolerance of the target.
-Nothing in this module knows about HTTP.
+Nothing in this module knows about HTTP. Where the faces of an image are (one whole-image face,
+or the tiles of a synthetic scene) is scenes.py's job.
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ import base64
 import io
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.serialize import create_serializer
 from botocore.stub import Stubber
 from botocore.validate import ParamValidator
@@ -74,7 +72,7 @@ def test_request_variety_is_reachable(condition: Any) -> None:
 
 
 def test_only_bytes_or_only_s3_when_asked() -> None:
-    few = settings(NO_SHRINK, max_examples=100)
+    few = settings(NO_SHRINK, max_examples=40)
     with pytest.raises(NoSuchExample):
         find(
             I.search_users_by_image_requests(s3=False),
@@ -93,7 +91,7 @@ def _pointer(path: tuple[str, ...]) -> str:
     return "".join(f"/{p}" for p in path)
 
 
-@settings(SLOW_OK, max_examples=120)
+@settings(SLOW_OK, max_examples=80)
 @given(I.invalid_search_users_by_image_requests())
 def test_each_invalid_request_breaks_its_named_constraint(pair: tuple[dict[str, Any], str]) -> None:
     request, name = pair
@@ -234,17 +232,6 @@ def test_response_variety_is_reachable(condition: Any) -> None:
     request = {"CollectionId": "c", "Image": {"Bytes": "AAAA"}, "QualityFilter": "HIGH"}
     found = find(I.search_users_by_image_responses(request), condition, settings=NO_SHRINK)
     check_response(request, found)
-
-
-@pytest.fixture(scope="module")
-def client() -> Any:
-    return boto3.client(
-        "rekognition",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 0}),
-    )
 
 
 @settings(SLOW_OK, max_examples=30)

@@ -6,9 +6,7 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.serialize import create_serializer
 from botocore.stub import Stubber
 from botocore.validate import ParamValidator
@@ -155,17 +153,6 @@ def test_threshold_not_representable_in_float32_is_respected() -> None:
     assert S.float32_at_least(80.1) >= 80.1
     assert _is_float32(S.float32_at_least(80.1))
     assert S.float32_at_least(80.0) == 80.0
-
-
-@pytest.fixture(scope="module")
-def client() -> Any:
-    return boto3.client(
-        "rekognition",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 0}),
-    )
 
 
 @settings(max_examples=30)
