@@ -2,8 +2,11 @@
 
 Every failure the user can cause or the target can provoke (bad options, an unreachable
 endpoint, a corrupt cassette, an exhausted budget) is raised as a `ConformanceError`; the CLI
-prints its message on one line and exits with `EXIT_UNVERIFIED`. Anything else escaping is a
-bug in this project and deserves its traceback.
+prints its message on one line and exits with the error's `exit_code`. Anything else escaping is
+a bug in this project and deserves its traceback.
+
+The exit codes follow pytest's convention, so a CI step can tell "the target is broken" from
+"the pipeline is misconfigured" without reading the log.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 """At least one MUST rule (or SHOULD rule under --strict) was violated."""
 EXIT_UNVERIFIED = 2
-"""The run could not reach a verdict: bad usage, unreachable target, throttling, budget."""
+"""The run could not reach a verdict: unreachable target, throttling, budget, interruption."""
+EXIT_USAGE = 4
+"""The command line or its inputs are wrong (pytest's usage-error code): nothing was judged."""
+EXIT_CODES = (
+    (EXIT_OK, "the target conforms"),
+    (EXIT_VIOLATIONS, "violations (a MUST rule failed; SHOULD rules too under --strict)"),
+    (EXIT_UNVERIFIED, "not verified (unreachable, throttled, budget spent, interrupted)"),
+    (EXIT_USAGE, "usage or configuration error (bad option, unreadable input)"),
+)
+"""The table `run --help` and the README print."""
 
 
 class ConformanceError(Exception):
@@ -23,11 +35,19 @@ class ConformanceError(Exception):
 
 
 class UsageError(ConformanceError):
-    """Options or inputs that cannot work together."""
+    """Options or inputs that cannot work together (exit code 4)."""
+
+    exit_code = EXIT_USAGE
 
 
 class TargetUnavailable(ConformanceError):
     """The target could not be reached or did not speak AWS JSON 1.1 at all."""
+
+    def __init__(self, message: str, *, delivered: bool = True) -> None:
+        super().__init__(message)
+        self.delivered = delivered
+        """False when the request certainly never reached the target (no connection was made):
+        a CreateCollection that failed so created nothing, and needs no DeleteCollection."""
 
 
 class UnreadableResponse(ConformanceError):

@@ -326,14 +326,22 @@ class Transport:
             content = response.content
         except botocore.exceptions.SSLError as exc:
             raise TargetUnavailable(
-                f"TLS failure talking to {self._where()}: {_short(exc)}"
+                f"TLS failure talking to {self._where()}: {_short(exc)}", delivered=False
             ) from None
         except (
             botocore.exceptions.EndpointConnectionError,
             botocore.exceptions.ConnectionClosedError,
         ) as exc:
-            raise TargetUnavailable(f"cannot reach {self._where()}: {_why(exc)}") from None
-        except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError):
+            raise TargetUnavailable(
+                f"cannot reach {self._where()}: {_why(exc)}",
+                # no connection at all, as opposed to one closed after the request went out
+                delivered=isinstance(exc, botocore.exceptions.ConnectionClosedError),
+            ) from None
+        except botocore.exceptions.ConnectTimeoutError:
+            raise TargetUnavailable(
+                f"timed out talking to {self._where()}", delivered=False
+            ) from None
+        except botocore.exceptions.ReadTimeoutError:
             raise TargetUnavailable(f"timed out talking to {self._where()}") from None
         except botocore.exceptions.HTTPClientError as exc:
             raise TargetUnavailable(

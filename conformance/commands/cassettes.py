@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     check.set_defaults(handler=_lint)
     show = actions.add_parser("show", help="what a cassette holds: operations and statuses")
-    show.add_argument("path", type=Path, metavar="PATH")
+    show.add_argument("path", type=Path, metavar="PATH", help="the cassette file")
     show.set_defaults(handler=_show)
 
 

@@ -3,7 +3,9 @@
 A run always deletes its collection, but `kill -9`, a lost network or a crashed host can still
 strand one. This removes collections whose name starts with the suite's prefix, and only those,
 and only when older than `--older-than` (default 1h) so a gate running right now elsewhere keeps
-its collection. The prefix is checked again immediately before every DeleteCollection.
+its collection. `--collection-id ID` deletes that one collection whatever its age: it is what a
+run prints when it could not delete its own collection. The prefix is checked again immediately
+before every DeleteCollection.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ def register(subparsers: Any) -> None:
         metavar="DURATION",
         help=f"only collections created longer ago than this: 90s, 30m, 2h, 1d, 0 (default {DEFAULT_AGE})",
     )
+    parser.add_argument(
+        "--collection-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help=f"delete exactly this {COLLECTION_PREFIX}* collection, whatever its age (repeatable)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list, delete nothing")
     parser.set_defaults(handler=handle)
 
@@ -72,9 +81,14 @@ def handle(args: argparse.Namespace) -> int:
         max_requests=None,
     )
     check(config)
+    for name in args.collection_id:
+        if not name.startswith(COLLECTION_PREFIX):
+            raise UsageError(f"--collection-id {name!r}: cleanup only deletes {COLLECTION_PREFIX}*")
     target = EndpointTarget(config)
     transport = target.transport()
     try:
+        if args.collection_id:
+            return delete_named(transport, args.collection_id, dry_run=args.dry_run)
         leftovers = find_leftovers(transport)
         deleted = kept = 0
         for leftover in leftovers:
@@ -93,6 +107,20 @@ def handle(args: argparse.Namespace) -> int:
     verb = "would delete" if args.dry_run else "deleted"
     count = len(leftovers) - kept if args.dry_run else deleted
     print(f"{verb} {count}, kept {kept} of {len(leftovers)} {COLLECTION_PREFIX}* collection(s)")
+    return 0
+
+
+def delete_named(client: Client, names: list[str], *, dry_run: bool) -> int:
+    for name in names:
+        if dry_run:
+            print(f"would delete {name}")
+            continue
+        exchange = client.call("DeleteCollection", {"CollectionId": name}, label="cleanup")
+        if exchange.error_type == "ResourceNotFoundException":
+            print(f"{name} does not exist (already deleted)")
+            continue
+        _require(exchange)
+        print(f"deleted {name}")
     return 0
 
 

@@ -6,7 +6,7 @@ services (`conformance.parity` says what and why); every remaining difference is
 its JSON path. This module only parses arguments, sets up the target and prints.
 
 Exit 0: no differences; 1: differences; 2: could not verify (unreachable, throttled, bad
-cassette).
+cassette); 4: usage error.
 """
 
 from __future__ import annotations
@@ -37,13 +37,15 @@ def register(subparsers: Any) -> None:
         help="re-send a cassette's requests to a target and diff the normalised answers",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    parser.add_argument("--cassette", type=Path, required=True, metavar="PATH")
+    parser.add_argument(
+        "--cassette", type=Path, required=True, metavar="PATH", help="the recording to re-send"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--endpoint-url", metavar="URL", help="the target (default: the embedded reference)"
     )
     where.add_argument("--aws", action="store_true", help="AWS itself (boto3 credential chain)")
-    parser.add_argument("--region", default=DEFAULT_REGION)
+    parser.add_argument("--region", default=DEFAULT_REGION, help=f"default {DEFAULT_REGION}")
     parser.add_argument("--profile", help="AWS profile for the credential chain")
     parser.add_argument(
         "--tolerance",

@@ -1,8 +1,7 @@
-"""`searchusers-conformance run`: the gate. Exit 0 conforms, 1 violations, 2 not verified.
+"""`searchusers-conformance run`: the gate (exit codes in `conformance.errors.EXIT_CODES`).
 
-Without a target option it runs against the embedded reference. Numbers are parsed here rather
-than by argparse so that a bad value, like any other bad input, costs one line on stderr and
-exit 2 instead of a usage dump.
+Numbers are parsed here, not by argparse, so that a bad value costs one line naming the option
+(exit 4) like any other bad input, instead of a usage dump.
 """
 
 from __future__ import annotations
@@ -16,17 +15,31 @@ from typing import Any, TypeVar
 
 from conformance import engine, reports
 from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION, RunConfig
-from conformance.errors import UsageError
+from conformance.errors import EXIT_CODES, UsageError
 from conformance.targets import check
 
 N = TypeVar("N", int, float)
+
+
+DESCRIPTION = """\
+Judge a SearchUsers implementation against AWS's contract: a verdict per rule.
+
+Without a target option the embedded reference is judged. With --endpoint-url or --aws the run
+creates its own su-conformance-* collection, seeds it and deletes it at the end; with
+--collection-id ID --read-only it judges an existing collection without writing to it. The plan
+(requests per operation, budget) is printed before the first request."""
+
+
+def exit_code_table() -> str:
+    return "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "run",
         help="run the SearchUsers conformance gate (default: against the embedded reference)",
-        description=__doc__,
+        description=DESCRIPTION,
+        epilog=exit_code_table(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     where = parser.add_argument_group("target (default: the embedded reference)")
@@ -144,7 +157,8 @@ def handle(args: argparse.Namespace) -> int:
         print(f"note: {reports.redact(note)}", file=sys.stderr)
     with reports.ProgressDisplay(total=plan.total) as progress:
         result = engine.run(config, progress=progress, notice=warn)
-    reports.print_summary(result)
+    written = config.report_dir / "report.json" if config.report_dir is not None else None
+    reports.print_summary(result, full_report=str(written) if written else None)
     if config.report_dir is not None:
         for path in reports.write_reports(result, config.report_dir):
             print(f"wrote {path}", file=sys.stderr)

@@ -199,8 +199,13 @@ def _rules_table(result: RunResult) -> Table:
     return table
 
 
-def print_summary(result: RunResult, *, console: Console | None = None) -> None:
-    """The rules table, each failure with a reproduction, the verdict and what was spent."""
+def print_summary(
+    result: RunResult, *, console: Console | None = None, full_report: str | None = None
+) -> None:
+    """The rules table, each failure with a reproduction, the verdict and what was spent.
+
+    `full_report`: the report.json this run writes, if it writes one (where hidden violations
+    can be read)."""
     out = console or make_console()
     out.print(_rules_table(result))
     where = endpoint(result)
@@ -209,7 +214,7 @@ def print_summary(result: RunResult, *, console: Console | None = None) -> None:
         heading = "SHOULD deviation" if id(verdict) in parity else "FAILED"
         out.print()
         out.print(Text(f"{heading}: {verdict.rule.id}", style="bold red"))
-        out.print(failure_text(verdict, where), soft_wrap=True)
+        out.print(failure_text(verdict, where, full_report=full_report), soft_wrap=True)
     out.print()
     out.print(stats_line(result), soft_wrap=True)
     out.print(Text(f"verdict: {verdict_line(result)}", style="bold"))

@@ -99,8 +99,14 @@ def violation_text(finding: Finding, where: Endpoint) -> str:
     return "\n".join(lines)
 
 
-def failure_text(verdict: RuleVerdict, where: Endpoint, *, limit: int = 3) -> str:
-    """A failed rule: its statement, source and the first `limit` violations with reproductions."""
+def failure_text(
+    verdict: RuleVerdict, where: Endpoint, *, limit: int = 3, full_report: str | None = None
+) -> str:
+    """A failed rule: its statement, source and the first `limit` violations with reproductions.
+
+    `full_report` names where the rest can be read, only when that file is (being) written: a
+    pointer to a report that does not exist sends the reader looking for nothing.
+    """
     rule = verdict.rule
     lines = [
         f"{rule.id} [{rule.level.value}] {rule.statement}",
@@ -111,7 +117,8 @@ def failure_text(verdict: RuleVerdict, where: Endpoint, *, limit: int = 3) -> st
     lines += [violation_text(f, where) for f in verdict.violations[:limit]]
     hidden = len(verdict.violations) - limit
     if hidden > 0:
-        lines.append(f"... and {hidden} more violation(s) (see report.json)")
+        more = f"... and {hidden} more violation(s)"
+        lines.append(f"{more} (see {full_report})" if full_report else more)
     return "\n".join(lines)
 
 

@@ -44,11 +44,11 @@ def render_junit(result: RunResult) -> str:
         if id(verdict) in gating:
             first = verdict.violations[0].message if verdict.violations else "violated"
             failure = ET.SubElement(case, "failure", message=first, type=rule.level.value)
-            failure.text = failure_text(verdict, where)
+            failure.text = failure_text(verdict, where, full_report="report.json")
         elif id(verdict) in parity:
             out = ET.SubElement(case, "system-out")
             out.text = "SHOULD deviation (fails only with --strict)\n" + failure_text(
-                verdict, where
+                verdict, where, full_report="report.json"
             )
         elif verdict.status is Status.NOT_VERIFIED:
             ET.SubElement(case, "skipped", message=verdict.reason or "not verified")

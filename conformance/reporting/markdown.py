@@ -58,7 +58,7 @@ def render_markdown(result: RunResult) -> str:
     lines += _table(["rule", "level", "status", "checked", "statement / reason"], rows)
     where = endpoint(result)
     for verdict in failed(result):
-        text = failure_text(verdict, where)
+        text = failure_text(verdict, where, full_report="report.json")
         fence = "`" * max(3, _longest_backtick_run(text) + 1)
         lines += ["", f"## {verdict.rule.id}", "", fence + "text", text, fence]
     return "\n".join(lines) + "\n"

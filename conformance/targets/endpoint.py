@@ -11,15 +11,17 @@ Two ways to use one, with opposite promises:
 from __future__ import annotations
 
 import ipaddress
+import shlex
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 
 import botocore.credentials
 
-from conformance.config import COLLECTION_PREFIX, RunConfig
-from conformance.errors import ConformanceError, UsageError
+from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, RunConfig
+from conformance.errors import ConformanceError, TargetUnavailable, UsageError
+from conformance.exchange import Exchange
 from conformance.targets import seeding
 from conformance.targets.base import (
     READ_ONLY_OPERATIONS,
@@ -104,6 +106,10 @@ class EndpointTarget(Target):
             return {"DescribeCollection": 1}
         return {**self.fixture().plan(), "DeleteCollection": TEARDOWN_RESERVE}
 
+    def cleanup_line(self, collection_id: str) -> str | None:
+        """The command that deletes `collection_id`, for warnings about leftovers."""
+        return cleanup_command(self.config, self.config.endpoint_url, collection_id)
+
     def transport(self) -> Transport:
         credentials = self._credentials or resolve_credentials(self.config, self.url)
         settings = TransportSettings(
@@ -127,7 +133,9 @@ class EndpointTarget(Target):
                     raise UsageError("--read-only needs --collection-id")
                 yield ReadOnlySession(transport, self.config.collection_id, self.description)
             else:
-                session = SeededSession(transport, self.fixture(), self.description, notice)
+                session = SeededSession(
+                    transport, self.fixture(), self.description, notice, self.cleanup_line
+                )
                 try:
                     yield session
                 finally:
@@ -172,6 +180,7 @@ class SeededSession(Session):
         fixture: seeding.Fixture,
         description: str,
         notice: Notice,
+        cleanup_line: Callable[[str], str | None] = lambda collection_id: None,
     ) -> None:
         self._transport = transport
         self._fixture = fixture
@@ -179,6 +188,7 @@ class SeededSession(Session):
         self.collection_id = new_collection_id()
         self.description = description
         self._created = False
+        self._cleanup_line = cleanup_line(self.collection_id)
         transport.hold_back(TEARDOWN_RESERVE)
 
     @property
@@ -189,8 +199,16 @@ class SeededSession(Session):
         return {"DeleteCollection": TEARDOWN_RESERVE}
 
     def setup(self) -> str:
-        self._created = True  # from the first attempt on: a lost answer may hide a success
-        seeding.seed(self._transport, self.collection_id, self._fixture)
+        # from the first attempt on, unless the target certainly did not create it: a lost
+        # answer may hide a success, a refused one (or no connection at all) does not
+        self._created = True
+        answers: list[Exchange] = []
+        self._transport.on_exchange(answers.append)
+        try:
+            seeding.seed(self._transport, self.collection_id, self._fixture)
+        except ConformanceError as exc:
+            self._created = _maybe_created(answers, exc)
+            raise
         return self.collection_id
 
     def teardown(self) -> None:
@@ -210,7 +228,34 @@ class SeededSession(Session):
             self._leftover(f"HTTP {exchange.status} {exchange.error_type or ''}".rstrip())
 
     def _leftover(self, why: str) -> None:
+        if self._cleanup_line is None:
+            return  # it goes with the embedded reference that held it
         self._notice(
             f"could not delete collection {self.collection_id} ({why}); "
-            "remove it with `searchusers-conformance cleanup`"
+            f"delete it with `{self._cleanup_line}`"
         )
+
+
+def _maybe_created(answers: list[Exchange], error: ConformanceError) -> bool:
+    """Whether a seeding that failed may still have left a collection behind."""
+    created = [e for e in answers if e.operation == "CreateCollection"]
+    if not created:  # it was being sent when the error struck
+        return isinstance(error, TargetUnavailable) and error.delivered
+    answer = created[-1]
+    return answer.ok or answer.server_error  # a 4xx is the target refusing to create it
+
+
+def cleanup_command(config: RunConfig, url: str | None, collection_id: str) -> str:
+    """The exact command that deletes this one collection now, whatever its age (plain
+    `cleanup` keeps collections younger than an hour: they may belong to a running gate)."""
+    words = ["searchusers-conformance", "cleanup"]
+    if config.aws or url is None:
+        words += ["--aws", "--region", config.region]
+    else:
+        words += ["--endpoint-url", url]
+        if config.region != DEFAULT_REGION:
+            words += ["--region", config.region]
+    if config.profile:
+        words += ["--profile", config.profile]
+    words += ["--collection-id", collection_id]
+    return shlex.join(words)

@@ -34,6 +34,9 @@ class ReferenceTarget(EndpointTarget):
         except faults.UnknownFaultError as exc:
             raise UsageError(str(exc.args[0])) from None
 
+    def cleanup_line(self, collection_id: str) -> str | None:
+        return None  # a leftover dies with the server that holds it
+
     def open(self, notice: Notice) -> AbstractContextManager[Session]:
         return self._serve(notice)
 

@@ -67,7 +67,7 @@ def test_a_secret_in_a_binary_body_is_found(tmp_path: Path) -> None:
 
 
 def test_lint_of_a_missing_path_is_a_usage_error() -> None:
-    assert main(["cassettes", "lint", "/nonexistent/cassettes"]) == 2
+    assert main(["cassettes", "lint", "/nonexistent/cassettes"]) == 4
 
 
 def test_a_file_that_is_not_yaml_is_still_scanned_line_by_line(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_record_command_writes_the_gate_and_refuses_to_overwrite(
     gate_cassette: Path, capsys: object
 ) -> None:
     before = gate_cassette.read_bytes()
-    assert main(["record", "--cassette", str(gate_cassette)]) == 2
+    assert main(["record", "--cassette", str(gate_cassette)]) == 4
     assert gate_cassette.read_bytes() == before
     meta = yaml.safe_load(before)["metadata"]
     assert meta["recorded_exit_code"] == 0 and "embedded reference" in meta["source"]
@@ -71,7 +71,7 @@ def test_overwrite_replaces_only_after_a_complete_run(tmp_path: Path) -> None:
     path = tmp_path / "old.yaml"
     path.write_text("precious: data\n")
     # options that cannot work together fail before anything is touched
-    assert main(["record", "--cassette", str(path), "--overwrite", "--read-only"]) == 2
+    assert main(["record", "--cassette", str(path), "--overwrite", "--read-only"]) == 4
     assert path.read_text() == "precious: data\n"
     assert not (tmp_path / "old.yaml.partial").exists()
     assert main(["record", "--cassette", str(path), "--overwrite", "--max-examples", "2"]) == 0
@@ -79,5 +79,5 @@ def test_overwrite_replaces_only_after_a_complete_run(tmp_path: Path) -> None:
 
 
 def test_record_refuses_a_non_yaml_destination(tmp_path: Path) -> None:
-    assert main(["record", "--cassette", str(tmp_path / "x.txt")]) == 2
+    assert main(["record", "--cassette", str(tmp_path / "x.txt")]) == 4
     assert not (tmp_path / "x.txt").exists()

@@ -58,5 +58,5 @@ def test_generate_repairs_and_is_byte_identical(copy_of_schemas: Path) -> None:
 def test_missing_folder_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["schemas", "check", "--dir", str(tmp_path / "nope")]) == 2
+    assert main(["schemas", "check", "--dir", str(tmp_path / "nope")]) == 4
     assert "error:" in capsys.readouterr().err

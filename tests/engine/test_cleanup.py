@@ -86,5 +86,5 @@ def test_cleanup_deletes_only_prefixed_collections(
     "argv", [["--older-than", "0"], ["--endpoint-url", "http://x", "--older-than", "ten"]]
 )
 def test_cleanup_bad_usage_is_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["cleanup", *argv]) == 2
+    assert main(["cleanup", *argv]) == 4
     assert capsys.readouterr().err.strip().count("\n") == 0

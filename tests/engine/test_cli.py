@@ -43,10 +43,10 @@ def test_run_subprocess_conforms_and_prints_a_summary(tmp_path: Path) -> None:
         (["--fault", "no-such-fault"], "no-such-fault"),
     ],
 )
-def test_bad_options_exit_2_with_one_line(
+def test_bad_options_exit_4_with_one_line(
     argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["run", *argv]) == 2
+    assert main(["run", *argv]) == 4
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0, err
     assert err.startswith("searchusers-conformance: error:") and named in err
@@ -57,7 +57,7 @@ def test_unwritable_report_dir_fails_before_sending(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["run", "--report-dir", str(blocker / "reports")]) == 2
+    assert main(["run", "--report-dir", str(blocker / "reports")]) == 4
     captured = capsys.readouterr()
     assert "cannot create report folder" in captured.err
     assert "Plan against" not in captured.err
@@ -110,6 +110,6 @@ def test_aws_without_credentials_is_one_line(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    assert main(["run", "--aws", "--max-examples", "0"]) == 2
+    assert main(["run", "--aws", "--max-examples", "0"]) == 4
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("searchusers-conformance: error: no AWS credentials found")

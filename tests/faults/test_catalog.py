@@ -10,7 +10,13 @@ import pytest
 
 from conformance.config import RunConfig
 from conformance.engine import run
-from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS, ConformanceError
+from conformance.errors import (
+    EXIT_OK,
+    EXIT_UNVERIFIED,
+    EXIT_USAGE,
+    EXIT_VIOLATIONS,
+    ConformanceError,
+)
 from conformance.reference import faults
 from conformance.rules import catalog
 from conformance.rules.base import Status
@@ -83,5 +89,5 @@ def test_list_faults_lists_the_whole_catalog() -> None:
 
 def test_an_unknown_fault_is_a_one_line_usage_error() -> None:
     answer = _cli("--fault", "no-such-fault")
-    assert answer.returncode == EXIT_UNVERIFIED
+    assert answer.returncode == EXIT_USAGE
     assert answer.stderr.strip().count("\n") == 0 and "no-such-fault" in answer.stderr

@@ -84,13 +84,13 @@ def test_serve_with_fault_over_subprocess() -> None:
 
 
 def test_unknown_fault_is_a_usage_error(capsys: Any) -> None:
-    assert main(["serve", "--fault", "no-such-fault"]) == 2
+    assert main(["serve", "--fault", "no-such-fault"]) == 4
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-fault" in err[0]
 
 
 def test_bad_port_is_a_usage_error(capsys: Any) -> None:
-    assert main(["serve", "--port", "70000"]) == 2
+    assert main(["serve", "--port", "70000"]) == 4
     assert "--port" in capsys.readouterr().err
 
 
@@ -110,13 +110,13 @@ def test_help_mentions_state(flag: str, capsys: Any) -> None:
 def test_state_file_that_is_not_a_database(tmp_path: Path, capsys: Any) -> None:
     bogus = tmp_path / "state.sqlite"
     bogus.write_bytes(b"this is not sqlite" * 100)
-    assert main(["serve", "--state", str(bogus)]) == 2
+    assert main(["serve", "--state", str(bogus)]) == 4
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "state file" in err[0]
 
 
 def test_state_in_missing_directory(tmp_path: Path, capsys: Any) -> None:
-    assert main(["serve", "--state", str(tmp_path / "no" / "such" / "dir.sqlite")]) == 2
+    assert main(["serve", "--state", str(tmp_path / "no" / "such" / "dir.sqlite")]) == 4
     assert "state file" in capsys.readouterr().err
 
 

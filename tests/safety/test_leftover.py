@@ -1,0 +1,80 @@
+"""The leftover-collection warning: only when a collection may exist, and with the exact command
+that deletes that collection now (plain `cleanup` keeps collections younger than an hour)."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from conformance.config import COLLECTION_PREFIX
+from tests.engine.conftest import collections
+from tests.safety.conftest import Reply, ScriptedServer, aws_error
+
+FAST = ["--max-examples", "2"]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_no_leftover_warning_when_nothing_was_reached(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--endpoint-url", f"http://127.0.0.1:{closed_port()}", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach" in err
+    assert "could not delete" not in err and "cleanup" not in err
+
+
+def test_no_leftover_warning_when_create_collection_was_refused(
+    bare: ScriptedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare.script = lambda op, body: aws_error("AccessDeniedException", 400)
+    assert main(["run", "--endpoint-url", bare.url, *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "AccessDeniedException" in err
+    assert "could not delete" not in err
+    assert "DeleteCollection" not in bare.operations()  # nothing to delete, nothing sent
+
+
+def test_leftover_warning_prints_the_command_that_deletes_it_now(
+    scripted: ScriptedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse_delete(op: str | None, body: object) -> Reply | None:
+        return aws_error("InternalServerError", 500) if op == "DeleteCollection" else None
+
+    scripted.script = refuse_delete
+    main(["run", "--endpoint-url", scripted.url, *FAST])
+    warning = next(
+        line for line in capsys.readouterr().err.splitlines() if "could not delete" in line
+    )
+    left = [c for c in collections(scripted.url) if c.startswith(COLLECTION_PREFIX)]
+    assert len(left) == 1 and left[0] in warning
+    command = warning.split("`")[1]
+    words = shlex.split(command)
+    assert words[:2] == ["searchusers-conformance", "cleanup"]
+    scripted.script = lambda op, body: None  # the target recovered
+    assert main(words[1:]) == 0  # as printed, minutes (not an hour) after the run
+    assert f"deleted {left[0]}" in capsys.readouterr().out
+    assert [c for c in collections(scripted.url) if c.startswith(COLLECTION_PREFIX)] == []
+
+
+def test_cleanup_by_id_refuses_a_collection_that_is_not_the_suites(
+    scripted: ScriptedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["cleanup", "--endpoint-url", scripted.url, "--collection-id", "customer-faces"]
+    assert main(argv) == 4
+    assert "only deletes su-conformance-*" in capsys.readouterr().err
+    assert scripted.operations() == {}
