@@ -11,6 +11,8 @@ from pathlib import Path
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_MAX_REQUESTS = 300
+DEFAULT_STATE_DIR = Path(".conformance")
+"""Where the CLI keeps what a run leaves for the next one (`--state-dir`)."""
 COLLECTION_PREFIX = "su-conformance-"
 """Every collection the suite creates starts with this; `cleanup` deletes nothing else."""
 
@@ -40,7 +42,7 @@ class RunConfig:
     """Faults injected into the embedded reference (for proving rules fire)."""
     stateful: bool = True
     """Run the stateful phase where the run owns a collection (never in read-only mode)."""
-    examples_dir: Path | None = Path(".conformance/examples")
+    examples_dir: Path | None = DEFAULT_STATE_DIR / "examples"
     """Hypothesis example database: failing property examples are saved here and replayed first
     by the next run. None keeps nothing."""
 

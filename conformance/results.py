@@ -24,6 +24,11 @@ class RunResult:
     unverified_reason: str | None = None
     """Set when the run as a whole cannot be trusted (throttling, budget, interruption)."""
     settings: Mapping[str, Any] = field(default_factory=dict)
+    start_error: str | None = None
+    """Set when the run could not start at all (unreachable, refused, not AWS JSON, bad
+    configuration): the cause, which reports show as one errored test case."""
+    start_exit_code: int = EXIT_UNVERIFIED
+    """The exit code of that error: 2 for the target, 4 for the configuration."""
 
     def failing(self) -> list[RuleVerdict]:
         """Verdicts that fail the gate: MUST violations, and SHOULD ones under --strict."""
@@ -35,6 +40,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        if self.start_error is not None:
+            return self.start_exit_code
         if self.failing():
             return EXIT_VIOLATIONS
         if self.unverified_reason:

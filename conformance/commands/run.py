@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from conformance import engine, reports
-from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION, RunConfig
-from conformance.errors import EXIT_CODES, UsageError
+from conformance.config import (
+    DEFAULT_MAX_REQUESTS,
+    DEFAULT_REGION,
+    DEFAULT_STATE_DIR,
+    RunConfig,
+)
+from conformance.errors import EXIT_CODES, ConformanceError, UsageError
+from conformance.results import RunResult
 from conformance.targets import check
 
 N = TypeVar("N", int, float)
@@ -85,6 +91,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--report-dir", metavar="DIR", help="write junit.xml, report.json, report.md"
     )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        default=str(DEFAULT_STATE_DIR),
+        help="where runs keep state for the next run: failing property examples (replayed "
+        "first) and hypothesis's own files; nothing else is written to the working directory "
+        f"(default ./{DEFAULT_STATE_DIR})",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -124,6 +138,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         report_dir=Path(args.report_dir) if args.report_dir else None,
         cassette=Path(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),
+        examples_dir=Path(args.state_dir) / "examples",
     )
     if config.faults and not config.uses_reference:
         raise UsageError("--fault only applies to the embedded reference")
@@ -145,10 +160,36 @@ def warn(message: str) -> None:
     print(f"searchusers-conformance: warning: {reports.redact(message)}", file=sys.stderr)
 
 
+def keep_state_in(state_dir: Path) -> None:
+    """Point hypothesis's own storage (its caches of constants and unicode data, which it
+    writes to ./.hypothesis by default) into the state folder, so a run writes in one place.
+    Only the CLI does this: it owns its process, the pytest plugin shares the user's."""
+    import hypothesis.configuration
+
+    hypothesis.configuration.set_hypothesis_home_dir(state_dir / "hypothesis")
+
+
 def handle(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    if config.report_dir is not None:
-        check_report_dir(config.report_dir)
+    keep_state_in(Path(args.state_dir))
+    if config.report_dir is None:
+        return gate(config)
+    check_report_dir(config.report_dir)
+    try:
+        return gate(config)
+    except ConformanceError as error:
+        # CI's report step must find a report even when nothing could be judged; the error
+        # line itself follows (the CLI prints it last)
+        write(engine.failed_to_start(config, error), config.report_dir)
+        raise
+
+
+def write(result: RunResult, report_dir: Path) -> None:
+    for path in reports.write_reports(result, report_dir):
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def gate(config: RunConfig) -> int:
     plan = engine.plan(config)
     if config.cassette is None:
         reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
@@ -160,6 +201,5 @@ def handle(args: argparse.Namespace) -> int:
     written = config.report_dir / "report.json" if config.report_dir is not None else None
     reports.print_summary(result, full_report=str(written) if written else None)
     if config.report_dir is not None:
-        for path in reports.write_reports(result, config.report_dir):
-            print(f"wrote {path}", file=sys.stderr)
+        write(result, config.report_dir)
     return result.exit_code

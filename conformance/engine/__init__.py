@@ -30,7 +30,7 @@ from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.results import RunResult
-from conformance.rules import judge
+from conformance.rules import catalog, judge
 from conformance.rules.base import RuleVerdict, Status
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
@@ -100,6 +100,39 @@ def run(
     )
 
 
+def failed_to_start(config: RunConfig, error: ConformanceError) -> RunResult:
+    """The result of a run that stopped before judging anything, for the report files.
+
+    CI's report steps must find a report whatever happened: every rule is "not verified" for
+    the one reason the error gives, and the error keeps its own exit code.
+    """
+    cause = str(error)
+    verdicts = [
+        RuleVerdict(rule, Status.NOT_VERIFIED, reason="the run could not start")
+        for rule in catalog()
+    ]
+    return RunResult(
+        target=describe(config),
+        verdicts=verdicts,
+        exchanges=[],
+        stats=TransportStats(),
+        strict=config.strict,
+        unverified_reason=f"the run could not start: {cause}",
+        settings=_settings(config, None, []),
+        start_error=cause,
+        start_exit_code=error.exit_code,
+    )
+
+
+def describe(config: RunConfig) -> str:
+    """Where the run points, without building a target (which may be what failed)."""
+    if config.cassette is not None:
+        return f"cassette {config.cassette}"
+    if config.endpoint_url:
+        return config.endpoint_url
+    return f"AWS ({config.region})" if config.aws else "embedded reference"
+
+
 def _exercise(config: RunConfig, session: Session, the_plan: Plan) -> list[str]:
     """Set the collection up, read it, and run every phase; returns notes for the summary."""
     collection = session.setup()
@@ -152,7 +185,7 @@ def _stateful_bound(config: RunConfig) -> int:
     return int(module.bound(config)) if module is not None else 0
 
 
-def _settings(config: RunConfig, the_plan: Plan, notes: list[str]) -> dict[str, Any]:
+def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> dict[str, Any]:
     """JSON-ready settings for reports and reproductions (never a credential)."""
     return {
         "endpoint_url": config.endpoint_url,
@@ -160,20 +193,29 @@ def _settings(config: RunConfig, the_plan: Plan, notes: list[str]) -> dict[str, 
         "region": config.region,
         "collection_id": config.collection_id,
         "read_only": config.read_only,
-        "seed": the_plan.seed,
+        "seed": the_plan.seed if the_plan else config.seed,
         "max_examples": config.max_examples,
-        "property_examples": the_plan.property_examples,
+        "property_examples": the_plan.property_examples if the_plan else None,
         "max_requests": config.max_requests,
         "rps": config.rps,
         "strict": config.strict,
         "strict_schema": config.strict_schema,
         "faults": list(config.faults),
-        "planned_requests": the_plan.total,
+        "planned_requests": the_plan.total if the_plan else None,
         "notes": notes,
     }
 
 
-__all__ = ["MOSTLY", "Plan", "Target", "health_problem", "plan", "run"]
+__all__ = [
+    "MOSTLY",
+    "Plan",
+    "Target",
+    "describe",
+    "failed_to_start",
+    "health_problem",
+    "plan",
+    "run",
+]
 
 
 READ_ONLY_OUT_OF_REACH = ("stateful.", "protocol.unknown-operation")

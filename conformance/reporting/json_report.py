@@ -53,6 +53,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "exit_code": result.exit_code,
         "verdict": verdict_line(result),
         "unverified_reason": result.unverified_reason,
+        "start_error": result.start_error,
         "duration_s": round(result.duration_s, 3),
         "stats": {
             "total": stats.total,

@@ -14,9 +14,14 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 forbids even escaped; a broken target's body may contain them."""
 
 
+START_CASE = "the run could not start"
+
+
 def render_junit(result: RunResult) -> str:
     """SHOULD deviations that do not fail the gate pass here too, with the details in
     system-out: CI tools turn any <failure> red, which would contradict the exit code."""
+    if result.start_error is not None:
+        return _render_start_error(result, result.start_error)
     where = endpoint(result)
     gating = {id(v) for v in result.failing()}
     parity = {id(v) for v in deviations(result)}
@@ -29,13 +34,7 @@ def render_junit(result: RunResult) -> str:
         skipped=str(sum(v.status is Status.NOT_VERIFIED for v in result.verdicts)),
         time=f"{result.duration_s:.3f}",
     )
-    properties = ET.SubElement(suite, "properties")
-    ET.SubElement(properties, "property", name="target", value=result.target)
-    ET.SubElement(properties, "property", name="exit_code", value=str(result.exit_code))
-    if result.unverified_reason:
-        ET.SubElement(
-            properties, "property", name="unverified_reason", value=result.unverified_reason
-        )
+    _properties(suite, result)
     for verdict in result.verdicts:
         rule = verdict.rule
         case = ET.SubElement(
@@ -52,6 +51,32 @@ def render_junit(result: RunResult) -> str:
             )
         elif verdict.status is Status.NOT_VERIFIED:
             ET.SubElement(case, "skipped", message=verdict.reason or "not verified")
+    return _serialise(suite)
+
+
+def _render_start_error(result: RunResult, cause: str) -> str:
+    """One errored test case: no rule ran, so listing them would only bury the cause."""
+    suite = ET.Element(
+        "testsuite", name=SUITE_NAME, tests="1", failures="0", errors="1", skipped="0", time="0"
+    )
+    _properties(suite, result)
+    case = ET.SubElement(suite, "testcase", classname="conformance.run", name=START_CASE, time="0")
+    error = ET.SubElement(case, "error", message=cause, type="not verified")
+    error.text = f"{cause}\n(exit code {result.exit_code})"
+    return _serialise(suite)
+
+
+def _properties(suite: ET.Element, result: RunResult) -> None:
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="target", value=result.target)
+    ET.SubElement(properties, "property", name="exit_code", value=str(result.exit_code))
+    if result.unverified_reason:
+        ET.SubElement(
+            properties, "property", name="unverified_reason", value=result.unverified_reason
+        )
+
+
+def _serialise(suite: ET.Element) -> str:
     ET.indent(suite)
     text = ET.tostring(suite, encoding="unicode", xml_declaration=True)
     return _NOT_XML.sub("?", text) + "\n"

@@ -48,6 +48,9 @@ def render_markdown(result: RunResult) -> str:
         f"- {stats_line(result)}",
         "",
     ]
+    if result.start_error is not None:
+        # no rule ran: a table of sixty "not verified" rows would only bury the cause
+        return "\n".join([*lines, "The run could not start:", "", f"> {result.start_error}"]) + "\n"
     rows = []
     for v in result.verdicts:
         status = STATUS_MARK[v.status]
