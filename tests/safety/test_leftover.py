@@ -4,35 +4,22 @@ that deletes that collection now (plain `cleanup` keeps collections younger than
 from __future__ import annotations
 
 import shlex
-import socket
-from pathlib import Path
 
 import pytest
 
 from conformance.cli import main
 from conformance.config import COLLECTION_PREFIX
 from tests.engine.conftest import collections
-from tests.safety.conftest import Reply, ScriptedServer, aws_error
+from tests.safety.conftest import Reply, ScriptedServer, aws_error, closed_port_url
 
 FAST = ["--max-examples", "2"]
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def test_no_leftover_warning_when_nothing_was_reached(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "--endpoint-url", f"http://127.0.0.1:{closed_port()}", *FAST]) == 2
+    assert main(["run", "--endpoint-url", closed_port_url(), *FAST]) == 2
     err = capsys.readouterr().err
     assert "cannot reach" in err
     assert "could not delete" not in err and "cleanup" not in err

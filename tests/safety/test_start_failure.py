@@ -9,7 +9,6 @@ report.json with the verdict and reason, and report.md.
 from __future__ import annotations
 
 import json
-import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -17,23 +16,12 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
-from tests.safety.conftest import ScriptedServer, aws_error, error_line, html
+from tests.safety.conftest import ScriptedServer, aws_error, closed_port_url, error_line, html
 
 FAST = ["--max-examples", "2"]
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def _answering(reply: Callable[[], object]) -> Callable[[ScriptedServer], str]:
