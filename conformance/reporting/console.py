@@ -10,15 +10,15 @@ import os
 import re
 import sys
 import threading
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import IO
 
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -42,6 +42,8 @@ from conformance.rules.base import Status
 
 LOG_WIDTH = 120
 """Logs have no width; rich's default of 80 columns would wrap the rules table needlessly."""
+STATUS_INTERVAL_S = 10.0
+"""Longest silence of a plain (non-terminal) progress log while a run is sending."""
 STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.NOT_VERIFIED: "yellow"}
 
 
@@ -118,33 +120,59 @@ def phase_of(exchange: Exchange) -> str:
 class ProgressDisplay:
     """Call it with each Exchange while the run sends (safe from any thread).
 
-    On a terminal it draws a live bar; elsewhere (CI logs) it prints one line per phase, because
-    a redrawn bar turns into thousands of lines in a log file.
+    On a terminal it draws a live line (phase, requests sent of the budget, throttled answers,
+    elapsed time); elsewhere (CI logs) it prints a line per phase and, between them, a status
+    line at least every `interval` seconds from its own thread, because a rate-limited or
+    throttled run can otherwise sit silent for minutes and look hung. A redrawn bar would turn
+    into thousands of lines in a log file, so logs get plain lines only.
     """
 
-    def __init__(self, total: int | None = None, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        total: int | None = None,
+        console: Console | None = None,
+        *,
+        budget: int | None = None,
+        interval: float = STATUS_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._console = console or make_console(stderr=True)
         self._total = total
+        self._budget = budget
+        self._interval = interval
+        self._clock = clock
         self._lock = threading.Lock()
         self._phase: str | None = None
         self._count = 0
         self._throttled = 0
+        self._retries = 0
         self._phases: Counter[str] = Counter()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self._started = clock()
+        self._last_line = self._started
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __enter__(self) -> ProgressDisplay:
+        self._started = self._last_line = self._clock()
         if self._console.is_terminal:
             self._bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
-                MofNCompleteColumn(),
+                TextColumn("{task.completed} sent / {task.fields[limit]}"),
+                TextColumn("throttled {task.fields[throttled]}"),
                 TimeElapsedColumn(),
                 console=self._console,
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task("starting", total=self._total)
+            self._task = self._bar.add_task(
+                "starting", total=self._total, limit=self._limit(), throttled=0
+            )
+        else:
+            self._ticker = threading.Thread(target=self._tick_forever, daemon=True)
+            self._ticker.start()
         return self
 
     def __call__(self, exchange: Exchange) -> None:
@@ -152,13 +180,41 @@ class ProgressDisplay:
         with self._lock:
             self._count += 1
             self._throttled += exchange.throttled
+            self._retries += max(0, exchange.attempts - 1)
             self._phases[phase] += 1
             changed = phase != self._phase
             self._phase = phase
             if self._bar is not None and self._task is not None:
-                self._bar.update(self._task, advance=1, description=phase)
+                self._bar.update(
+                    self._task, advance=1, description=phase, throttled=self._throttled
+                )
             elif changed:
-                self._console.print(f"phase {phase} (request {self._count})")
+                self._print(f"phase {phase} (request {self._count})")
+
+    def tick(self) -> None:
+        """Print a status line if nothing was printed for `interval` seconds (plain mode)."""
+        with self._lock:
+            if self._bar is None and self._clock() - self._last_line >= self._interval:
+                self._print(self.status())
+
+    def status(self) -> str:
+        elapsed = self._clock() - self._started
+        return (
+            f"progress: {self._count} sent / {self._limit()}, phase {self._phase or 'starting'}, "
+            f"{self._throttled} throttled ({self._retries} retries), {elapsed:.0f}s elapsed"
+        )
+
+    def _limit(self) -> str:
+        return "no budget" if self._budget is None else f"budget {self._budget}"
+
+    def _print(self, line: str) -> None:
+        self._last_line = self._clock()
+        self._console.print(line, soft_wrap=True)
+
+    def _tick_forever(self) -> None:
+        # wake often enough to keep the promised interval, rarely enough to cost nothing
+        while not self._stop.wait(min(1.0, self._interval / 4)):
+            self.tick()
 
     def __exit__(
         self,
@@ -166,6 +222,9 @@ class ProgressDisplay:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
         if self._bar is not None:
             self._bar.stop()
         if exc_type is not None and self._count == 0:
