@@ -13,6 +13,9 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_MAX_REQUESTS = 300
 DEFAULT_STATE_DIR = Path(".conformance")
 """Where the CLI keeps what a run leaves for the next one (`--state-dir`)."""
+LOOPBACK_SIGNING = "loopback"
+"""How a run signed when it used the dummy loopback credentials (reports and reproductions say
+so, since no credentials were configured to find)."""
 COLLECTION_PREFIX = "su-conformance-"
 """Every collection the suite creates starts with this; `cleanup` deletes nothing else."""
 
@@ -38,6 +41,9 @@ class RunConfig:
     report_dir: Path | None = None
     cassette: Path | None = None
     """Replay this cassette instead of sending anything."""
+    keep_collection: bool = False
+    """Keep the collection a seeded run created when the run fails, so its reproductions run
+    as printed (the run prints the command that deletes it)."""
     faults: tuple[str, ...] = ()
     """Faults injected into the embedded reference (for proving rules fire)."""
     stateful: bool = True

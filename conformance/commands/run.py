@@ -92,6 +92,13 @@ def register(subparsers: Any) -> None:
         "--report-dir", metavar="DIR", help="write junit.xml, report.json, report.md"
     )
     parser.add_argument(
+        "--keep-collection",
+        action="store_true",
+        help="with --endpoint-url or --aws: when the run fails, keep the collection it created "
+        "so each failure's reproduction runs as printed (the run prints the command that "
+        "deletes it)",
+    )
+    parser.add_argument(
         "--state-dir",
         metavar="DIR",
         default=str(DEFAULT_STATE_DIR),
@@ -139,6 +146,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         cassette=Path(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),
         examples_dir=Path(args.state_dir) / "examples",
+        keep_collection=args.keep_collection,
     )
     if config.faults and not config.uses_reference:
         raise UsageError("--fault only applies to the embedded reference")
@@ -196,7 +204,7 @@ def gate(config: RunConfig) -> int:
         print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
     for note in plan.notes:
         print(f"note: {reports.redact(note)}", file=sys.stderr)
-    with reports.ProgressDisplay(total=plan.total) as progress:
+    with reports.ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
         result = engine.run(config, progress=progress, notice=warn)
     written = config.report_dir / "report.json" if config.report_dir is not None else None
     reports.print_summary(result, full_report=str(written) if written else None)

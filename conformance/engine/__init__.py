@@ -31,7 +31,7 @@ from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import catalog, judge
-from conformance.rules.base import RuleVerdict, Status
+from conformance.rules.base import Level, RuleVerdict, Status
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
@@ -68,6 +68,7 @@ def run(
     stats = TransportStats()
     reason: str | None = None
     notes = list(the_plan.notes)
+    kept: str | None = None
     started = time.perf_counter()
     with sigterm_as_interrupt():
         try:
@@ -80,6 +81,8 @@ def run(
                     notes += _exercise(config, session, the_plan)
                 except BudgetExhausted as stopped:
                     reason = f"{stopped}; rules it left unexercised are not verified"
+                if config.keep_collection and _fails(config, exchanges):
+                    kept = session.keep()
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
     verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
@@ -96,7 +99,21 @@ def run(
         strict=config.strict,
         duration_s=time.perf_counter() - started,
         unverified_reason=reason,
-        settings=_settings(config, the_plan, notes),
+        settings={
+            **_settings(config, the_plan, notes),
+            "credentials": target.signing,
+            "kept_collection": kept,
+            "cleanup_command": target.cleanup_line(kept) if kept else None,
+        },
+    )
+
+
+def _fails(config: RunConfig, exchanges: list[Exchange]) -> bool:
+    """Whether the run so far fails the gate: judged once more before teardown, only when
+    --keep-collection asks whether the collection is worth keeping."""
+    verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
+    return any(
+        v.status is Status.FAIL and (config.strict or v.rule.level is Level.MUST) for v in verdicts
     )
 
 
@@ -201,6 +218,8 @@ def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> dic
         "strict": config.strict,
         "strict_schema": config.strict_schema,
         "faults": list(config.faults),
+        "profile": config.profile,
+        "keep_collection": config.keep_collection,
         "planned_requests": the_plan.total if the_plan else None,
         "notes": notes,
     }

@@ -3,7 +3,12 @@
 A violation is only useful if its owner can replay it in a minute without this suite, so every
 reproduction is rebuilt from the exchange itself (what went on the wire), not from what the
 engine meant to send. Invalid requests need botocore's client-side validation and retries off,
-or the SDK refuses to send them or hides the first answer behind its own retries.
+or the SDK refuses to send them or hides the first answer behind its own retries; where botocore
+cannot put the value on the wire at all (`UserMatchThreshold: {"value": 80}`), the raw forms
+(curl, and Python signing with botocore and sending with urllib) are the reproduction.
+
+A reproduction names its credentials the way the gate got them: the dummy loopback credentials
+are written into it; credentials from boto3's chain are left to the same chain (and profile).
 """
 
 from __future__ import annotations
@@ -12,14 +17,14 @@ import json
 import pprint
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore import xform_name
 
 from conformance.config import COLLECTION_PREFIX
 from conformance.exchange import Exchange
-from conformance.transport import JSON_CONTENT_TYPE, default_endpoint
+from conformance.transport import JSON_CONTENT_TYPE, LOOPBACK_CREDENTIALS, default_endpoint
 
 REFERENCE_PLACEHOLDER = "http://127.0.0.1:8080"
 
@@ -33,6 +38,13 @@ class Endpoint:
     region: str = "us-east-1"
     note: str = ""
     """Printed above the reproduction, e.g. how to start the embedded reference again."""
+    loopback_credentials: bool = False
+    """The gate signed with the dummy loopback credentials (no credentials were configured)."""
+    profile: str | None = None
+    kept_collection: str | None = None
+    """The collection a --keep-collection run left in place for these reproductions."""
+    cleanup: str | None = None
+    """The command that deletes the kept collection."""
 
 
 def endpoint_of(target: str, settings: Mapping[str, Any]) -> Endpoint:
@@ -40,17 +52,34 @@ def endpoint_of(target: str, settings: Mapping[str, Any]) -> Endpoint:
     region = str(settings.get("region") or "us-east-1")
     url = settings.get("endpoint_url")
     if isinstance(url, str) and url:
-        return Endpoint(url, region)
-    if settings.get("aws") or target.lower().startswith("aws"):
-        return Endpoint(None, region)
-    if target.startswith(("http://", "https://")):
-        return Endpoint(target, region)
-    return Endpoint(
-        REFERENCE_PLACEHOLDER,
-        region,
-        note="the embedded reference is gone: start one with "
-        "`searchusers-conformance serve --port 8080`, or point this at your own endpoint",
+        where = Endpoint(url, region)
+    elif settings.get("aws") or target.lower().startswith("aws"):
+        where = Endpoint(None, region)
+    elif target.startswith(("http://", "https://")):
+        where = Endpoint(target, region)
+    else:
+        return Endpoint(
+            REFERENCE_PLACEHOLDER,
+            region,
+            note="the embedded reference is gone: start one with "
+            "`searchusers-conformance serve --port 8080`, or point this at your own endpoint",
+            loopback_credentials=True,
+        )
+    return replace(
+        where,
+        loopback_credentials=settings.get("credentials") == LOOPBACK,
+        profile=_text_or_none(settings.get("profile")),
+        kept_collection=_text_or_none(settings.get("kept_collection")),
+        cleanup=_text_or_none(settings.get("cleanup_command")),
     )
+
+
+LOOPBACK = "loopback"
+"""settings["credentials"] of a run signed with the dummy loopback credentials."""
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -62,6 +91,8 @@ class Reproduction:
     boto3: str | None
     shell: str
     note: str = ""
+    python: str | None = None
+    """For raw exchanges: the same bytes from Python (botocore signs, urllib sends)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +100,7 @@ class Reproduction:
             "raw": self.raw,
             "boto3": self.boto3,
             "shell": self.shell,
+            "python": self.python,
             "note": self.note,
         }
 
@@ -76,17 +108,28 @@ class Reproduction:
         """The plain-text block shown in consoles, pytest failures and markdown."""
         parts = [f"# {self.note}"] if self.note else []
         if self.boto3 is not None:
-            parts += ["# boto3", self.boto3, "# AWS CLI"]
-        else:
-            parts.append("# a raw protocol probe: boto3 and the AWS CLI cannot send it")
-        parts.append(self.shell)
+            parts += ["# boto3", self.boto3, "# AWS CLI", self.shell]
+            return "\n".join(parts)
+        parts += [
+            "# raw HTTP: boto3 and the AWS CLI cannot send this request as it went",
+            self.shell,
+        ]
+        if self.python is not None:
+            parts += ["# the same from Python", self.python]
         return "\n".join(parts)
 
 
 def reproduce(exchange: Exchange, endpoint: Endpoint) -> Reproduction:
-    note = "\n# ".join(filter(None, [endpoint.note, _collection_note(exchange)]))
+    note = "\n# ".join(filter(None, [endpoint.note, _collection_note(exchange, endpoint)]))
     if is_raw(exchange):
-        return Reproduction(exchange.index, True, None, _curl(exchange, endpoint), note)
+        return Reproduction(
+            exchange.index,
+            True,
+            None,
+            _curl(exchange, endpoint),
+            note,
+            python=_python_raw(exchange, endpoint),
+        )
     assert exchange.operation is not None and exchange.params is not None  # is_raw checked
     relaxed = needs_relaxed_client(exchange.operation, exchange.params)
     return Reproduction(
@@ -98,16 +141,24 @@ def reproduce(exchange: Exchange, endpoint: Endpoint) -> Reproduction:
     )
 
 
-def _collection_note(exchange: Exchange) -> str:
-    """Collections the suite creates are deleted after the run: replaying needs them back."""
+def _collection_note(exchange: Exchange, endpoint: Endpoint) -> str:
+    """Collections the suite creates are deleted after the run, unless --keep-collection kept
+    this one for exactly these reproductions."""
     collection = exchange.collection_id
-    if isinstance(collection, str) and collection.startswith(COLLECTION_PREFIX):
-        return f"the run created {collection} and deleted it afterwards: recreate and seed it first"
-    return ""
+    if not isinstance(collection, str) or not collection.startswith(COLLECTION_PREFIX):
+        return ""
+    if collection == endpoint.kept_collection:
+        after = f"; afterwards delete it with `{endpoint.cleanup}`" if endpoint.cleanup else ""
+        return f"the run kept {collection} (--keep-collection) for this reproduction{after}"
+    return (
+        f"the run created {collection} and deleted it afterwards: rerun the gate with "
+        "--keep-collection to keep it when the run fails"
+    )
 
 
 def is_raw(exchange: Exchange) -> bool:
-    """True when no SDK call could produce these bytes: no operation, non-JSON body, odd headers."""
+    """True when no SDK call could produce these bytes: no operation, non-JSON body, odd headers,
+    or a value botocore's serializer refuses or would write differently."""
     if exchange.operation is None or exchange.params is None:
         return True
     if exchange.request_headers.get("content-type") != JSON_CONTENT_TYPE:
@@ -116,7 +167,30 @@ def is_raw(exchange: Exchange) -> bool:
         sent = json.loads(exchange.request_body or b"{}")
     except (ValueError, UnicodeDecodeError):
         return True
-    return not isinstance(sent, dict) or sent.keys() != dict(exchange.params).keys()
+    if not isinstance(sent, dict) or sent.keys() != dict(exchange.params).keys():
+        return True
+    return botocore_body(exchange.operation, exchange.params) != _canonical(sent)
+
+
+def botocore_body(operation: str, params: Mapping[str, Any]) -> str | None:
+    """What boto3 (validation off) would put on the wire for `params`, canonically, or None
+    when its serializer refuses the values (e.g. a float member given a dict)."""
+    from botocore.model import OperationNotFoundError
+    from botocore.serialize import create_serializer
+
+    from conformance.contract.model import service_model
+
+    try:
+        model = service_model().operation_model(operation)
+        serializer = create_serializer("json", include_validation=False)
+        body = serializer.serialize_to_request(dict(params), model)["body"]
+        return _canonical(json.loads(body or b"{}"))
+    except (OperationNotFoundError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def needs_relaxed_client(operation: str, params: Mapping[str, Any]) -> bool:
@@ -133,6 +207,11 @@ def _boto3(operation: str, params: Mapping[str, Any], endpoint: Endpoint, relaxe
     args = ['    "rekognition"', f"    region_name={endpoint.region!r}"]
     if endpoint.url is not None:
         args.append(f"    endpoint_url={endpoint.url!r}")
+    if endpoint.loopback_credentials:
+        args += [
+            f"    aws_access_key_id={LOOPBACK_CREDENTIALS.access_key!r}",
+            f"    aws_secret_access_key={LOOPBACK_CREDENTIALS.secret_key!r}",
+        ]
     if relaxed:
         args.append(
             "    config=Config(parameter_validation=False, retries={'total_max_attempts': 1})"
@@ -140,18 +219,28 @@ def _boto3(operation: str, params: Mapping[str, Any], endpoint: Endpoint, relaxe
     lines = ["import boto3"]
     if relaxed:
         lines.append("from botocore.config import Config")
-    if endpoint.url is not None:
-        lines.append("# emulators accept any credentials, e.g. AWS_ACCESS_KEY_ID=testing")
+    lines.append(f"# {_credentials_comment(endpoint)}")
+    factory = "boto3.client"
+    if endpoint.profile and not endpoint.loopback_credentials:
+        factory = f"boto3.Session(profile_name={endpoint.profile!r}).client"
     body = pprint.pformat(dict(params), indent=4, width=88, sort_dicts=False)
     lines += [
         "",
-        "client = boto3.client(\n" + ",\n".join(args) + ",\n)",
+        f"client = {factory}(\n" + ",\n".join(args) + ",\n)",
         "try:",
         f"    print(client.{xform_name(operation)}(**{_indent(body)}))",
         "except client.exceptions.ClientError as err:",
         '    print(err.response["ResponseMetadata"]["HTTPStatusCode"], err.response["Error"])',
     ]
     return "\n".join(lines)
+
+
+def _credentials_comment(endpoint: Endpoint) -> str:
+    if endpoint.loopback_credentials:
+        return "credentials: the dummy ones the gate used on this loopback endpoint"
+    if endpoint.profile:
+        return f"credentials: boto3's chain with profile {endpoint.profile!r}, as the gate used"
+    return "credentials: boto3's usual chain (environment, profile, role), as the gate used"
 
 
 def _indent(text: str) -> str:
@@ -169,13 +258,20 @@ def _cli(operation: str, params: Mapping[str, Any], endpoint: Endpoint, relaxed:
     words += ["--region", shlex.quote(endpoint.region)]
     if endpoint.url is not None:
         words += ["--endpoint-url", shlex.quote(endpoint.url)]
-    line = " ".join(words)
+    if endpoint.profile and not endpoint.loopback_credentials:
+        words += ["--profile", shlex.quote(endpoint.profile)]
+    env = []
+    if endpoint.loopback_credentials:
+        env += [
+            f"AWS_ACCESS_KEY_ID={LOOPBACK_CREDENTIALS.access_key}",
+            f"AWS_SECRET_ACCESS_KEY={LOOPBACK_CREDENTIALS.secret_key}",
+        ]
     if not relaxed:
-        return line
+        return " ".join([*env, *words])
     return (
         "# invalid on purpose: add `parameter_validation = false` to your profile in "
         "~/.aws/config, or the CLI refuses to send it\n"
-        "AWS_MAX_ATTEMPTS=1 " + line
+        + " ".join(["AWS_MAX_ATTEMPTS=1", *env, *words])
     )
 
 
@@ -198,7 +294,11 @@ def _curl(exchange: Exchange, endpoint: Endpoint) -> str:
     url = endpoint.url or default_endpoint(endpoint.region)
     words = ["curl", "-sS", "-i", "-X", "POST", shlex.quote(url)]
     words += ["--aws-sigv4", shlex.quote(f"aws:amz:{endpoint.region}:rekognition")]
-    words += ["--user", '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"']
+    if endpoint.loopback_credentials:
+        user = f"{LOOPBACK_CREDENTIALS.access_key}:{LOOPBACK_CREDENTIALS.secret_key}"
+        words += ["--user", shlex.quote(user)]
+    else:
+        words += ["--user", '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"']
     for header in ("x-amz-target", "content-type"):
         value = exchange.request_headers.get(header)
         if value is not None:
@@ -213,3 +313,42 @@ def _curl(exchange: Exchange, endpoint: Endpoint) -> str:
 
 def _title(header: str) -> str:
     return "-".join(part.capitalize() for part in header.split("-"))
+
+
+def _python_raw(exchange: Exchange, endpoint: Endpoint) -> str:
+    """The raw request from Python: the exact bytes, signed by botocore, sent by urllib."""
+    url = endpoint.url or default_endpoint(endpoint.region)
+    headers = {
+        _title(name): exchange.request_headers[name]
+        for name in ("x-amz-target", "content-type")
+        if name in exchange.request_headers
+    }
+    if endpoint.loopback_credentials:
+        access, secret = LOOPBACK_CREDENTIALS.access_key, LOOPBACK_CREDENTIALS.secret_key
+        credentials = f"Credentials({access!r}, {secret!r})  # the gate's dummy loopback ones"
+    else:
+        session = f"profile_name={endpoint.profile!r}" if endpoint.profile else ""
+        credentials = f"boto3.Session({session}).get_credentials()  # as the gate got them"
+    return "\n".join(
+        [
+            "import urllib.error",
+            "import urllib.request",
+            "",
+            "import boto3",
+            "from botocore.auth import SigV4Auth",
+            "from botocore.awsrequest import AWSRequest",
+            "from botocore.credentials import Credentials",
+            "",
+            f"body = {exchange.request_body!r}",
+            f"request = AWSRequest(method='POST', url={url!r}, data=body, headers={headers!r})",
+            f"credentials = {credentials}",
+            f"SigV4Auth(credentials, 'rekognition', {endpoint.region!r}).add_auth(request)",
+            "signed = request.prepare()",
+            "sent = urllib.request.Request(signed.url, data=body, headers=dict(signed.headers))",
+            "try:",
+            "    with urllib.request.urlopen(sent) as answer:",
+            "        print(answer.status, answer.read().decode())",
+            "except urllib.error.HTTPError as err:",
+            "    print(err.code, err.read().decode())",
+        ]
+    )

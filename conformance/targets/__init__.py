@@ -43,6 +43,11 @@ def check(config: RunConfig) -> None:
         raise UsageError("--max-requests must be at least 1")
     if config.max_examples < 0:
         raise UsageError("--max-examples must not be negative")
+    if config.keep_collection and (config.uses_reference or config.read_only or config.cassette):
+        raise UsageError(
+            "--keep-collection keeps the collection a run creates on --endpoint-url or --aws "
+            "(the embedded reference goes with the run; --read-only creates nothing)"
+        )
     if config.rps is not None and config.rps <= 0:
         raise UsageError("--rps must be positive")
 

@@ -74,11 +74,22 @@ class Session(abc.ABC):
         """Requests the session keeps back from the budget for its own teardown."""
         return {}
 
+    def keep(self) -> str | None:
+        """Keep the collection this session created instead of deleting it; returns its id, or
+        None when there is nothing the session may keep."""
+        return None
+
 
 class Target(abc.ABC):
     """A place to run the gate against; `open()` yields a session and always cleans up."""
 
     description: str
+    signing: str = "chain"
+    """How requests are signed: boto3's credential chain, or `config.LOOPBACK_SIGNING`."""
+
+    def cleanup_line(self, collection_id: str) -> str | None:
+        """The command that deletes `collection_id` on this target, if anything can."""
+        return None
 
     @abc.abstractmethod
     def open(self, notice: Notice) -> AbstractContextManager[Session]:

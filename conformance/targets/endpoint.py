@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 import botocore.credentials
 
-from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, RunConfig
+from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, LOOPBACK_SIGNING, RunConfig
 from conformance.errors import ConformanceError, TargetUnavailable, UsageError
 from conformance.exchange import Exchange
 from conformance.targets import seeding
@@ -112,6 +112,7 @@ class EndpointTarget(Target):
 
     def transport(self) -> Transport:
         credentials = self._credentials or resolve_credentials(self.config, self.url)
+        self.signing = LOOPBACK_SIGNING if credentials is LOOPBACK_CREDENTIALS else "chain"
         settings = TransportSettings(
             endpoint_url=self.url,
             region=self.config.region,
@@ -188,6 +189,7 @@ class SeededSession(Session):
         self.collection_id = new_collection_id()
         self.description = description
         self._created = False
+        self._kept = False
         self._cleanup_line = cleanup_line(self.collection_id)
         transport.hold_back(TEARDOWN_RESERVE)
 
@@ -197,6 +199,12 @@ class SeededSession(Session):
 
     def reserved_requests(self) -> Mapping[str, int]:
         return {"DeleteCollection": TEARDOWN_RESERVE}
+
+    def keep(self) -> str | None:
+        if not self._created or self._cleanup_line is None:
+            return None
+        self._kept = True
+        return self.collection_id
 
     def setup(self) -> str:
         # from the first attempt on, unless the target certainly did not create it: a lost
@@ -215,6 +223,12 @@ class SeededSession(Session):
         """Delete the collection; never raises, but says loudly when something is left over."""
         self._transport.release()
         if not self._created:
+            return
+        if self._kept:
+            self._notice(
+                f"kept collection {self.collection_id} (--keep-collection) so the failures' "
+                f"reproductions run as printed; delete it with `{self._cleanup_line}`"
+            )
             return
         with shielded():
             try:

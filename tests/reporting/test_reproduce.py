@@ -90,7 +90,7 @@ def test_raw_probes_get_a_signed_curl_line(body: bytes, headers: dict[str, str])
     assert words[0] == "curl"
     assert words[words.index("--data-binary") + 1] == body.decode()
     assert "aws:amz:eu-west-1:rekognition" in words
-    assert "raw protocol probe" in repro.text()
+    assert "raw HTTP: boto3 and the AWS CLI cannot send" in repro.text()
 
 
 def test_missing_target_header_is_not_invented() -> None:
@@ -145,3 +145,81 @@ def test_seeded_collections_are_flagged_as_gone() -> None:
     exchange = make_exchange({"CollectionId": "su-conformance-abc123", "UserId": "u"})
     assert "su-conformance-abc123 and deleted it" in reproduce(exchange, LOCAL).text()
     assert "deleted" not in reproduce(make_exchange(), LOCAL).text()
+
+
+def _run_snippet(code: str, tmp_path: Any) -> str:
+    """Run a snippet as a user would: its own interpreter, no AWS_* settings at all."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "none")
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_value_boto3_cannot_send_gets_the_raw_forms_first(tmp_path: Any) -> None:
+    """botocore refuses {"value": 80} for a float member: the raw request is the reproduction."""
+    params = {"CollectionId": "c1", "UserId": "alice", "UserMatchThreshold": {"value": 80}}
+    exchange = make_exchange(params)
+    assert is_raw(exchange)
+    where = Endpoint("http://127.0.0.1:4566", "us-east-1", loopback_credentials=True)
+    repro = reproduce(exchange, where)
+    assert repro.raw and repro.boto3 is None and repro.python is not None
+    lines = repro.text().splitlines()
+    assert lines[0].startswith("# raw HTTP") and lines[1].startswith("curl ")
+    server = ScriptedServer()
+    try:
+        server.reply(400, {"__type": "InvalidParameterException", "Message": "bad"})
+        code = repro.python.replace("http://127.0.0.1:4566", server.url)
+        out = _run_snippet(code, tmp_path)
+        assert out.startswith("400 ") and "InvalidParameterException" in out
+        headers, body = server.requests[0]
+        assert json.loads(body) == params  # the exact value, on the wire
+        assert "Credential=testing/" in headers["Authorization"]
+    finally:
+        server.close()
+
+
+def test_loopback_runs_name_their_dummy_credentials(tmp_path: Any) -> None:
+    """The gate signed with dummy credentials on loopback: so does every reproduction, which
+    then runs on a machine with no AWS configuration at all."""
+    server = ScriptedServer()
+    try:
+        where = Endpoint(server.url, "us-east-1", loopback_credentials=True)
+        repro = reproduce(make_exchange({"CollectionId": "c1", "UserId": "alice"}), where)
+        assert repro.boto3 is not None and "aws_access_key_id='testing'" in repro.boto3
+        assert repro.shell.startswith("AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws")
+        server.reply(200, {"UserMatches": [], "FaceModelVersion": "7.0"})
+        assert "'UserMatches': []" in _run_snippet(repro.boto3, tmp_path)
+        assert "Credential=testing/" in server.requests[0][0]["Authorization"]
+    finally:
+        server.close()
+
+
+def test_chain_credentials_are_left_to_the_chain_and_its_profile() -> None:
+    where = Endpoint(None, "eu-west-1", profile="audit")
+    repro = reproduce(make_exchange(), where)
+    assert repro.boto3 is not None and "aws_access_key_id" not in repro.boto3
+    assert "boto3.Session(profile_name='audit').client(" in repro.boto3
+    assert shlex.split(repro.shell)[-2:] == ["--profile", "audit"]
+    raw = reproduce(make_exchange(None, body=b"{broken", operation="SearchUsers"), where)
+    assert '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"' in raw.shell
+    assert raw.python is not None and "boto3.Session(profile_name='audit')" in raw.python
+
+
+def test_a_kept_collection_is_named_with_its_cleanup_line() -> None:
+    where = Endpoint(
+        "http://127.0.0.1:4566",
+        kept_collection="su-conformance-abc123",
+        cleanup="searchusers-conformance cleanup --collection-id su-conformance-abc123",
+    )
+    exchange = make_exchange({"CollectionId": "su-conformance-abc123", "UserId": "u"})
+    text = reproduce(exchange, where).text()
+    assert "kept su-conformance-abc123 (--keep-collection)" in text
+    assert "`searchusers-conformance cleanup --collection-id su-conformance-abc123`" in text
