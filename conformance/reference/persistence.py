@@ -14,6 +14,11 @@ from pathlib import Path
 
 from conformance.reference.faces import Embedding
 from conformance.reference.records import FaceRecord, TokenRecord
+from conformance.reference.state_errors import StateError, StateWriteError
+from conformance.reference.state_file import APPLICATION_ID, check_ours
+from conformance.reference.state_lock import StateLock
+
+__all__ = ["Journal", "NullJournal", "SqliteJournal", "StateError", "StateWriteError"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, created REAL NOT NULL);
@@ -28,10 +33,6 @@ CREATE TABLE IF NOT EXISTS tokens (
     fingerprint TEXT NOT NULL, response TEXT NOT NULL,
     PRIMARY KEY (collection, operation, token));
 """
-
-
-class StateError(Exception):
-    """The state file cannot be opened or is not a reference-service database."""
 
 
 class Journal:
@@ -89,20 +90,43 @@ NullJournal = Journal
 
 
 class SqliteJournal(Journal):
-    """Journal into one SQLite file; callers serialise access (the store's lock)."""
+    """Journal into one SQLite file; callers serialise access (the store's lock).
+
+    The file is locked against a second serve process and checked to be ours before it is
+    opened for writing. Every write or commit failure surfaces as StateWriteError.
+    """
 
     def __init__(self, path: str | Path) -> None:
+        check_ours(Path(path))  # before the lock, so a refused file gains no sidecar either
+        self._lock = StateLock(path)
         try:
+            check_ours(Path(path))  # again under the lock: it may have changed meanwhile
             self._db = sqlite3.connect(str(path), check_same_thread=False)
-            # WAL + NORMAL: a commit per request without an fsync per request; a crash can lose
-            # the last transactions but never corrupts the file.
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._add_box_column()
-            self._db.commit()
+            try:
+                # WAL + NORMAL: a commit per request without an fsync per request; a crash can
+                # lose the last transactions but never corrupts the file.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+                self._add_box_column()
+                self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self._db.commit()
+            except BaseException:
+                self._db.close()
+                raise
         except sqlite3.Error as exc:
+            self._lock.release()
             raise StateError(f"cannot use state file {str(path)!r}: {exc}") from exc
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _write(self, sql: str, *rows: tuple[object, ...]) -> None:
+        """One statement per row; any SQLite failure means nothing of the transaction is saved."""
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise StateWriteError(f"the state file could not be written: {exc}") from exc
 
     def _add_box_column(self) -> None:
         """State files written before scenes have no ``box`` (their faces are whole-image)."""
@@ -144,7 +168,7 @@ class SqliteJournal(Journal):
         return [(c, op, tok, TokenRecord(fp, resp)) for c, op, tok, fp, resp in rows]
 
     def add_collection(self, collection_id: str, created: float) -> None:
-        self._db.execute("INSERT INTO collections VALUES (?, ?)", (collection_id, created))
+        self._write("INSERT INTO collections VALUES (?, ?)", (collection_id, created))
 
     def delete_collection(self, collection_id: str) -> None:
         for table, column in (
@@ -153,13 +177,13 @@ class SqliteJournal(Journal):
             ("users", "collection"),
             ("tokens", "collection"),
         ):
-            self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (collection_id,))
+            self._write(f"DELETE FROM {table} WHERE {column} = ?", (collection_id,))
 
     def add_faces(self, collection_id: str, faces: Iterable[FaceRecord]) -> None:
-        self._db.executemany(
+        self._write(
             "INSERT INTO faces (collection, face_id, image_id, external_image_id, confidence,"
             " contrast, embedding, user_id, box) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+            *[
                 (
                     collection_id,
                     f.face_id,
@@ -176,20 +200,20 @@ class SqliteJournal(Journal):
         )
 
     def delete_face(self, collection_id: str, face_id: str) -> None:
-        self._db.execute(
+        self._write(
             "DELETE FROM faces WHERE collection = ? AND face_id = ?", (collection_id, face_id)
         )
 
     def add_user(self, collection_id: str, user_id: str) -> None:
-        self._db.execute("INSERT INTO users VALUES (?, ?)", (collection_id, user_id))
+        self._write("INSERT INTO users VALUES (?, ?)", (collection_id, user_id))
 
     def delete_user(self, collection_id: str, user_id: str) -> None:
-        self._db.execute(
+        self._write(
             "DELETE FROM users WHERE collection = ? AND user_id = ?", (collection_id, user_id)
         )
 
     def set_face_user(self, collection_id: str, face_id: str, user_id: str | None) -> None:
-        self._db.execute(
+        self._write(
             "UPDATE faces SET user_id = ? WHERE collection = ? AND face_id = ?",
             (user_id, collection_id, face_id),
         )
@@ -197,16 +221,22 @@ class SqliteJournal(Journal):
     def add_token(
         self, collection_id: str, operation: str, token: str, record: TokenRecord
     ) -> None:
-        self._db.execute(
+        self._write(
             "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?, ?)",
             (collection_id, operation, token, record.fingerprint, record.response),
         )
 
     def commit(self) -> None:
-        self._db.commit()
+        try:
+            self._db.commit()
+        except sqlite3.Error as exc:
+            raise StateWriteError(f"the state file could not be written: {exc}") from exc
 
     def rollback(self) -> None:
         self._db.rollback()
 
     def close(self) -> None:
-        self._db.close()
+        try:
+            self._db.close()
+        finally:
+            self._lock.release()

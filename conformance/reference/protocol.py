@@ -28,6 +28,7 @@ from conformance.reference import blas
 from conformance.reference.api_errors import ApiError, internal_error, serialization
 from conformance.reference.faults import FaultSet, RequestPlan, WireResponse, resolve
 from conformance.reference.operations import OPERATIONS
+from conformance.reference.state_errors import StateWriteError
 from conformance.reference.store import Store
 from conformance.reference.validation import validate_input
 
@@ -187,6 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
             return WireResponse(200, {"Content-Type": JSON_CONTENT_TYPE}, body)
         except ApiError as error:
             return self._error_response(error)
+        except StateWriteError as exc:  # nothing was saved or kept: the client may retry
+            self.server.log(f"{plan.operation} not saved: {exc}")
+            return self._error_response(internal_error())
         except Exception:
             self.server.log(f"internal error in {plan.operation}:\n{traceback.format_exc()}")
             return self._error_response(internal_error())
