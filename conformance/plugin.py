@@ -234,6 +234,7 @@ def rekognition_client(
     """A boto3 Rekognition client for the configured target, for users' own tests."""
     import boto3
 
+    from conformance import secret_values
     from conformance.transport import LOOPBACK_CREDENTIALS
 
     session = boto3.Session(profile_name=searchusers_config.profile)
@@ -243,6 +244,8 @@ def rekognition_client(
         searchusers_endpoint.url is not None and session.get_credentials() is None
     ):
         key, secret = LOOPBACK_CREDENTIALS.access_key, LOOPBACK_CREDENTIALS.secret_key
+    else:
+        secret_values.remember(session.get_credentials())  # masked in what the plugin prints
     return session.client(
         "rekognition",
         region_name=searchusers_endpoint.region,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from conformance.secret_values import mask_known
+
 ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 """An access key id; group 1 is its public prefix (long-term or temporary)."""
 
@@ -47,14 +49,15 @@ ACCOUNT_MEMBER = re.compile(
 
 
 def mask_credentials(text: str, *, mask: str, account: str) -> str:
-    """Replace session tokens, named secret keys, signatures, credential members and account
-    ids (in ARNs and account members) with `mask` / `account`.
+    """Replace the credentials this process used (`secret_values`), session tokens, named
+    secret keys, signatures, credential members and account ids (in ARNs and account members)
+    with `mask` / `account`.
 
     Access key ids and URL userinfo are left to the caller: cassettes and reports replace
     those differently (a report keeps the key's public AKIA/ASIA prefix, a cassette keeps a
     bare user name so the URL still replays).
     """
-    out = SESSION_TOKEN.sub(mask, text)
+    out = SESSION_TOKEN.sub(mask, mask_known(text, mask))
     out = NAMED_SECRET.sub(lambda m: m.group(1) + mask, out)
     out = SIGNATURE.sub(lambda m: m.group(1) + mask, out)
     out = ARN_ACCOUNT.sub(lambda m: m.group(1) + account, out)

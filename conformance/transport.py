@@ -32,7 +32,7 @@ import botocore.serialize
 import botocore.session
 from botocore.model import OperationNotFoundError
 
-from conformance import limits
+from conformance import limits, secret_values
 from conformance.contract.model import service_model
 from conformance.errors import (
     BudgetExhausted,
@@ -42,6 +42,7 @@ from conformance.errors import (
     UsageError,
 )
 from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
+from conformance.reporting.redact import excerpt
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 SERVICE = "rekognition"
@@ -134,6 +135,7 @@ class Transport:
         self.settings = settings
         self.stats = TransportStats()
         self._credentials = credentials
+        secret_values.remember(credentials.get_frozen_credentials())
         self._http = botocore.httpsession.URLLib3Session(
             # botocore accepts a (connect, read) pair although its stubs say int
             timeout=(settings.connect_timeout_s, settings.read_timeout_s),  # type: ignore[arg-type]
@@ -320,6 +322,8 @@ class Transport:
             method="POST", url=self.settings.endpoint_url, data=body, headers=dict(headers)
         )
         botocore.auth.SigV4Auth(self._credentials, SERVICE, self.settings.region).add_auth(request)
+        # refreshed credentials are new values
+        secret_values.remember(self._credentials.get_frozen_credentials())
         prepared = request.prepare()
         try:
             response = self._http.send(prepared)
@@ -357,7 +361,7 @@ class Transport:
 
 
 def _short(exc: BaseException) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return excerpt(str(exc).splitlines()[0], 200) if str(exc) else type(exc).__name__
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -403,4 +407,23 @@ def credentials_from_chain(profile: str | None = None) -> botocore.credentials.C
         found = session.get_credentials()
     except botocore.exceptions.ProfileNotFound as exc:
         raise UsageError(str(exc)) from None
+    return found
+
+
+LOCAL_PROVIDERS = frozenset({"env", "shared-credentials-file", "config-file"})
+
+
+def local_credentials() -> botocore.credentials.Credentials | None:
+    """The credentials this machine's environment and AWS config files hold, without the
+    chain's network providers (instance metadata, SSO): what `cassettes lint` looks for, and
+    it must not wait on a metadata endpoint that is not there."""
+    try:
+        session = botocore.session.Session()
+        chain = botocore.credentials.create_credential_resolver(session)
+        local = [p for p in chain.providers if getattr(p, "METHOD", "") in LOCAL_PROVIDERS]
+        found: botocore.credentials.Credentials | None = botocore.credentials.CredentialResolver(
+            local
+        ).load_credentials()
+    except botocore.exceptions.BotoCoreError:
+        return None
     return found

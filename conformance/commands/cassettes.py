@@ -11,8 +11,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from conformance import secret_values
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from conformance.recording import lint, summarize
+from conformance.transport import local_credentials
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -44,6 +46,8 @@ def cassette_files(paths: list[Path]) -> list[Path]:
 
 def _lint(args: argparse.Namespace) -> int:
     files = cassette_files(args.paths)
+    # A token in a format no pattern knows is still found if it is this machine's own.
+    secret_values.remember(local_credentials())
     problems = [problem for path in files for problem in lint(path)]
     for problem in problems:
         print(problem)

@@ -35,7 +35,8 @@ def _show(value: Any) -> str:
     if value is _MISSING:
         return "(absent)"
     text = json.dumps(value, default=str)
-    return scrub_text(text if len(text) <= 120 else text[:117] + "...")
+    text = scrub_text(text)  # before cutting: a cut value may no longer look like a secret
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def diff(

@@ -2,7 +2,9 @@
 
 The scrubbing hooks only see what vcrpy records; a hand-edited or hand-written cassette never
 passed through them. So `lint` checks the file itself, and names the kind of secret and its
-line but never repeats the value (its output goes to CI logs).
+line but never repeats the value (its output goes to CI logs). Besides the patterns it looks
+for the exact values of the credentials remembered in `conformance.secret_values` (the
+`cassettes lint` command remembers those of its environment), whatever their format.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from conformance import secret_values
 from conformance.errors import CassetteError
 from conformance.recording import bounded_yaml
 from conformance.recording.cassette import yaml_loader
@@ -46,6 +49,8 @@ class Problem:
 
 def _secret_kinds(text: str) -> Iterator[str]:
     """What looks secret in `text`, described without repeating it."""
+    for kind in sorted({kind for value, kind in secret_values.known() if value in text}):
+        yield f"the {kind} of the credentials in use here"
     for match in ACCESS_KEY.finditer(text):
         yield f"AWS access key id ({match.group()[:4]}...)"
     if SESSION_TOKEN.search(text):

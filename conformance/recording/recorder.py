@@ -65,6 +65,6 @@ def use_cassette(path: Path, *, mode: str = "none") -> Iterator[vcr.cassette.Cas
 
 def _describe(request: Any) -> str:
     target = request_header(request, "x-amz-target") or "(no X-Amz-Target)"
-    body = request_body(request).decode("utf-8", errors="replace")
-    body = body if len(body) <= 200 else body[:200] + "..."
-    return f"{request.method} {target} {scrub_text(body)}"
+    body = scrub_text(request_body(request).decode("utf-8", errors="replace"))
+    body = body if len(body) <= 200 else body[:200] + "..."  # cut after scrubbing, never before
+    return f"{request.method} {target} {body}"

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from conformance.exchange import Exchange
+from conformance.reporting.redact import excerpt
 from conformance.reporting.reproduce import Endpoint, endpoint_of, reproduce
 from conformance.results import RunResult
 from conformance.rules.base import Finding, Level, RuleVerdict, Status
@@ -75,8 +76,7 @@ def response_text(exchange: Exchange) -> str:
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
+    return excerpt(text, EXCERPT_CHARS)
 
 
 def cited(finding: Finding) -> tuple[Exchange, ...]:

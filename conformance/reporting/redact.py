@@ -14,7 +14,7 @@ MASK = "*"
 
 
 def redact(text: str) -> str:
-    """Mask access key ids, session tokens, secret keys, signatures, credential members,
+    """Mask the credentials this process used, access key ids, session tokens, secret keys, signatures, credential members,
     account ids and credentials embedded in URLs -- what cassettes scrub, shown as asterisks.
 
     Replacements use only characters that need no escaping in JSON, XML or markdown, so this can
@@ -23,3 +23,10 @@ def redact(text: str) -> str:
     text = ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
     text = mask_credentials(text, mask=MASK * 8, account=MASK * 12)
     return URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)
+
+
+def excerpt(text: str, limit: int) -> str:
+    """`text` on one line, redacted and then cut to `limit` characters: cutting first could
+    leave half a key id that no pattern recognises any more."""
+    text = redact(" ".join(text.split()))
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from conformance import limits
 from conformance.exchange import Exchange
+from conformance.reporting.redact import excerpt
 from conformance.transport import ExchangeListener, TransportStats, refused
 
 Notice = Callable[[str], None]
@@ -125,12 +126,10 @@ def explain(exchange: Exchange) -> str:
         text = exchange.response_body.decode("utf-8", errors="replace")
     else:
         text = message
-    excerpt = " ".join(text.split())
-    if len(excerpt) > EXCERPT:
-        excerpt = excerpt[:EXCERPT] + "..."
+    shown = excerpt(text, EXCERPT)
     if refused(exchange):
-        excerpt += " (the target refused our credentials or their permissions)"
-    return f"{what}: {excerpt}" if excerpt else what
+        shown += " (the target refused our credentials or their permissions)"
+    return f"{what}: {shown}" if shown else what
 
 
 READ_ONLY_OPERATIONS = frozenset({"SearchUsers", "ListUsers", "ListFaces", "DescribeCollection"})

@@ -28,6 +28,7 @@ from conformance.contract.strategies import search_users_requests
 from conformance.engine.context import Context, search
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
+from conformance.reporting.redact import excerpt
 from conformance.rules import catalog
 from conformance.rules.base import Level
 from conformance.rules.single import check_exchange
@@ -123,7 +124,7 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
         ]
         if problems:
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            shown = problems[0] if len(problems[0]) <= 200 else problems[0][:200] + "..."
+            shown = excerpt(problems[0], 200)
             raise PropertyViolation(f"{json.dumps(request, default=str)}: {shown}{more}")
 
     try:
