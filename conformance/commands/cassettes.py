@@ -23,7 +23,11 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("cassettes", help="lint or summarise recorded cassettes")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    check = actions.add_parser("lint", help="fail on anything secret-looking (file:line)")
+    check = actions.add_parser(
+        "lint",
+        help="fail on anything secret-looking, or a write to a collection the recording did not"
+        " create (file:line)",
+    )
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     check.set_defaults(handler=_lint)
     show = actions.add_parser("show", help="what a cassette holds: operations and statuses")
@@ -52,7 +56,7 @@ def _lint(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} secret-looking finding(s) in {len(files)} cassette(s)")
+        print(f"{len(problems)} finding(s) in {len(files)} cassette(s)")
         return EXIT_VIOLATIONS
     print(f"{len(files)} cassette(s) clean")
     return EXIT_OK

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from conformance.parity.differences import Difference, diff
 from conformance.parity.normal_form import References, normalise, snapshot
-from conformance.parity.resend import DEFAULT_TOLERANCE, ParityResult, Renamer, compare
+from conformance.parity.resend import DEFAULT_TOLERANCE, ParityResult, Plan, Renamer, compare, plan
 
 __all__ = [
     "DEFAULT_TOLERANCE",
     "Difference",
     "ParityResult",
+    "Plan",
     "References",
     "Renamer",
     "compare",
     "diff",
     "normalise",
+    "plan",
     "snapshot",
 ]

@@ -2,10 +2,16 @@
 
 Recorded requests create and delete collections, users and faces, so a stateful target gives
 the same answers only when replayed from a clean state, in order. Every collection the
-recording creates is therefore renamed to a fresh id of the same length (unless the caller
-asks to keep them), and generated ids the target hands out are substituted into the later
-requests that use them. A recording of someone's existing collection (a `--read-only` run)
-can only be compared with a target holding the same data.
+recording creates is therefore mapped onto a fresh `su-conformance-*` id (same length when the
+recorded id is long enough), which parity creates, seeds (by re-sending the recording's own
+writes) and deletes at the end whatever happens; generated ids the target hands out are
+substituted into the later requests that use them.
+
+Parity never writes outside what it creates (see `conformance.recording.ownership`): reads go
+out as recorded; a write is sent only to a collection this run has created on the target;
+writes to anything else are never sent and make the comparison "not verified". A recording of
+an existing collection (a `--read-only` run) can only be compared with a target holding the
+same data.
 """
 
 from __future__ import annotations
@@ -18,10 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS
+from conformance.config import COLLECTION_PREFIX
+from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS, BudgetExhausted
 from conformance.exchange import Exchange
 from conformance.parity.differences import Difference, diff
 from conformance.parity.normal_form import References, snapshot
+from conformance.recording.ownership import (
+    ForeignWrite,
+    created_collections,
+    foreign_write,
+    is_read,
+)
 from conformance.targets.base import Client
 
 DEFAULT_TOLERANCE = 0.01
@@ -33,19 +46,62 @@ class ParityResult:
     differences: list[Difference] = field(default_factory=list)
     unverified: list[Exchange] = field(default_factory=list)
     """Recorded exchanges the target only answered with throttling."""
+    skipped: list[ForeignWrite] = field(default_factory=list)
+    """Recorded writes never sent: they would have changed something parity did not create."""
+    not_sent: int = 0
+    """Recorded exchanges left unsent when the request budget ran out."""
+    leftovers: list[str] = field(default_factory=list)
+    """Collections parity created and could not delete (printed with a command that does)."""
 
     @property
     def exit_code(self) -> int:
         if self.differences:
             return EXIT_VIOLATIONS
-        return EXIT_UNVERIFIED if self.unverified else EXIT_OK
+        incomplete = self.unverified or self.skipped or self.not_sent or self.leftovers
+        return EXIT_UNVERIFIED if incomplete else EXIT_OK
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `compare` will send, announced before the first request."""
+
+    requests: dict[str, int]
+    skipped: list[ForeignWrite]
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+
+def plan(recorded: list[Exchange]) -> Plan:
+    """Requests per operation (teardown included) and the writes that will not be sent."""
+    created = created_collections(recorded)
+    requests: dict[str, int] = {}
+    skipped: list[ForeignWrite] = []
+    for exchange in recorded:
+        refused = foreign_write(exchange, created)
+        if refused is not None:
+            skipped.append(refused)
+            continue
+        name = exchange.operation or "(raw)"
+        requests[name] = requests.get(name, 0) + 1
+    if created:
+        requests[TEARDOWN] = len(created)
+    return Plan(requests, skipped)
+
+
+TEARDOWN = "DeleteCollection (teardown)"
 
 
 class Renamer:
-    """Fresh, same-length ids for the collections a recording creates (so a target that
-    already holds one -- a rerun against a stateful emulator -- still starts clean)."""
+    """Fresh `su-conformance-*` ids for the collections a recording creates, so a target that
+    already holds one (a rerun against a stateful emulator, or someone's collection of that
+    name) is never touched, and `cleanup` recognises any leftover. Same length as the recorded
+    id when that has room for the prefix and 8 random characters (length limits stay
+    exercised), longer otherwise."""
 
     ALPHABET = string.ascii_lowercase + string.digits
+    RANDOM = 8
 
     def __init__(self, exchanges: list[Exchange]) -> None:
         self.new: dict[str, str] = {}
@@ -56,9 +112,8 @@ class Renamer:
         self.old = {v: k for k, v in self.new.items()}
 
     def _fresh(self, collection: str) -> str:
-        keep = max(0, len(collection) - 8)
-        suffix = "".join(secrets.choice(self.ALPHABET) for _ in range(len(collection) - keep))
-        return collection[:keep] + suffix
+        size = max(self.RANDOM, len(collection) - len(COLLECTION_PREFIX))
+        return COLLECTION_PREFIX + "".join(secrets.choice(self.ALPHABET) for _ in range(size))
 
     def back(self, text: str) -> str:
         for new, old in self.old.items():
@@ -102,10 +157,17 @@ def compare(
     tolerance: float = DEFAULT_TOLERANCE,
     rename: bool = True,
 ) -> ParityResult:
-    """Re-send `recorded` through `client`, in order, and diff each normalised answer."""
+    """Re-send `recorded` through `client`, in order, and diff each normalised answer.
+
+    Only reads and writes to collections this call created on the target are sent; what it
+    created is deleted before it returns, on success, error and Ctrl-C alike, within the
+    client's budget (a request per collection is kept back for that).
+    """
     result = ParityResult()
+    created = created_collections(recorded)
     renamer = Renamer(recorded if rename else [])
     ours, theirs = References(), References()
+    live: list[str] = []  # target-side collections this call created and has not deleted
 
     def swap(value: str) -> str:
         label = ours.labels.get(value)
@@ -113,21 +175,88 @@ def compare(
             return theirs.values.get(label, value)
         return renamer.new.get(value, value)
 
-    for exchange in recorded:
-        headers = exchange.request_headers
-        answer = client.call_raw(
-            _request_body(exchange, swap),
-            target=headers.get("x-amz-target"),
-            content_type=headers.get("content-type"),
-            label=f"parity: recorded #{exchange.index}",
-        )
-        result.compared += 1
-        if answer.throttled and not exchange.throttled:
-            result.unverified.append(exchange)
-            continue
-        expected = snapshot(exchange, ours, tolerance)
-        actual = snapshot(_with_renamed_response(answer, renamer), theirs, tolerance)
-        result.differences += [
-            Difference(exchange, path, a, b) for path, a, b in diff(expected, actual, tolerance)
-        ]
+    try:
+        for position, exchange in enumerate(recorded):
+            refused = _refused(exchange, created, live, swap)
+            if refused is not None:
+                result.skipped.append(refused)
+                continue
+            remaining = client.remaining()
+            if remaining is not None and remaining <= len(live) + _creates(exchange):
+                result.not_sent = len(recorded) - position
+                break
+            headers = exchange.request_headers
+            try:
+                answer = client.call_raw(
+                    _request_body(exchange, swap),
+                    target=headers.get("x-amz-target"),
+                    content_type=headers.get("content-type"),
+                    label=f"parity: recorded #{exchange.index}",
+                )
+            except BudgetExhausted:
+                result.not_sent = len(recorded) - position
+                break
+            _track(exchange, answer, swap, live)
+            result.compared += 1
+            if answer.throttled and not exchange.throttled:
+                result.unverified.append(exchange)
+                continue
+            expected = snapshot(exchange, ours, tolerance)
+            actual = snapshot(_with_renamed_response(answer, renamer), theirs, tolerance)
+            result.differences += [
+                Difference(exchange, path, a, b) for path, a, b in diff(expected, actual, tolerance)
+            ]
+    finally:
+        result.leftovers = _teardown(client, live)
     return result
+
+
+def _creates(exchange: Exchange) -> int:
+    return 1 if exchange.operation == "CreateCollection" and not is_read(exchange) else 0
+
+
+def _refused(
+    exchange: Exchange, created: set[str], live: list[str], swap: Callable[[str], str]
+) -> ForeignWrite | None:
+    """Why this recorded request must not go out: a write outside what the recording created,
+    or to a collection this run has not (yet, or any more) created on the target."""
+    refused = foreign_write(exchange, created)
+    if refused is not None or is_read(exchange) or exchange.operation == "CreateCollection":
+        return refused
+    collection = swap(exchange.collection_id)
+    if collection in live:
+        return None
+    return ForeignWrite(
+        exchange,
+        f"{exchange.operation} to collection {exchange.collection_id!r}, which this run did not "
+        "create on the target (its CreateCollection was refused or not sent)",
+    )
+
+
+def _track(
+    exchange: Exchange, answer: Exchange, swap: Callable[[str], str], live: list[str]
+) -> None:
+    """Follow which collections exist because of this run, by the target's own answers."""
+    if not isinstance(exchange.collection_id, str) or not answer.ok:
+        return
+    collection = swap(exchange.collection_id)
+    if exchange.operation == "CreateCollection" and collection not in live:
+        live.append(collection)
+    elif exchange.operation == "DeleteCollection" and collection in live:
+        live.remove(collection)
+
+
+def _teardown(client: Client, live: list[str]) -> list[str]:
+    """Delete what this run created; the collections that could not be deleted."""
+    left: list[str] = []
+    for collection in list(live):
+        try:
+            answer = client.call(
+                "DeleteCollection", {"CollectionId": collection}, label="parity: teardown"
+            )
+        except Exception:  # budget, network: say what is left rather than lose the result
+            left.append(collection)
+            continue
+        if not (answer.ok or answer.error_type == "ResourceNotFoundException"):
+            left.append(collection)
+    return left

@@ -2,7 +2,9 @@
 
 The scrubbing hooks only see what vcrpy records; a hand-edited or hand-written cassette never
 passed through them. So `lint` checks the file itself, and names the kind of secret and its
-line but never repeats the value (its output goes to CI logs). Besides the patterns it looks
+line but never repeats the value (its output goes to CI logs). It also flags writes to
+collections the recording did not create: `parity` would refuse to re-send them, and a
+cassette that deletes someone's collection is not safe to share either. Besides the patterns it looks
 for the exact values of the credentials remembered in `conformance.secret_values` (the
 `cassettes lint` command remembers those of its environment), whatever their format.
 """
@@ -20,6 +22,8 @@ from conformance import secret_values
 from conformance.errors import CassetteError
 from conformance.recording import bounded_yaml
 from conformance.recording.cassette import yaml_loader
+from conformance.recording.exchanges import load_exchanges
+from conformance.recording.ownership import foreign_writes
 from conformance.recording.patterns import (
     ACCOUNT_MEMBER,
     ALLOWED_ACCOUNTS,
@@ -37,7 +41,8 @@ from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
 
 @dataclass(frozen=True)
 class Problem:
-    """A secret-looking finding. The message names the kind, never the value."""
+    """A finding: something secret-looking (named by kind, never by value) or a write outside
+    what the recording created."""
 
     path: Path
     line: int
@@ -129,4 +134,27 @@ def lint(path: Path) -> list[Problem]:
     else:
         if root is not None:
             _walk(root, report)
+            _foreign_writes(path, root, report)
     return sorted(found.values(), key=lambda p: (p.line, p.message))
+
+
+def _foreign_writes(path: Path, root: yaml.Node, report: Callable[[int, str], None]) -> None:
+    try:
+        exchanges = load_exchanges(path)
+    except CassetteError:
+        return  # not a Rekognition recording (or broken): nothing parity would re-send
+    lines = _interaction_lines(root)
+    for write in foreign_writes(exchanges):
+        number = write.exchange.meta.get("interaction", 0)
+        line = lines[number - 1] if 0 < number <= len(lines) else 1
+        report(line, f"write outside the recording: {write}")
+
+
+def _interaction_lines(root: yaml.Node) -> list[int]:
+    """The line each interaction starts on, in order."""
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "interactions" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []

@@ -41,7 +41,10 @@ def test_a_stateful_target_is_given_fresh_collection_ids(gate_cassette: Path) ->
         make_client(server.url).create_collection(CollectionId=created.collection_id)
         args = ["parity", "--cassette", str(gate_cassette), "--endpoint-url", server.url]
         assert main(args) == 0
+        # under the recorded id, CreateCollection is refused: parity then writes nothing to it
         assert main([*args, "--keep-collection-ids"]) == 1
+        leftover = server.store.collection(created.collection_id)
+        assert leftover is not None and not leftover.faces and not leftover.users
 
 
 def test_an_unreachable_target_cannot_be_verified(gate_cassette: Path) -> None:
@@ -93,13 +96,16 @@ def test_a_missing_member_is_reported_at_its_path() -> None:
     assert [(p, json.dumps(r)) for p, r, _ in found] == [("$.a.b", "1")]
 
 
-def test_renamed_collections_keep_their_length_and_map_back() -> None:
+def test_renamed_collections_are_ours_keep_their_length_and_map_back() -> None:
     from conformance.exchange import Exchange
 
-    created = Exchange(
-        1, "CreateCollection", {"CollectionId": "su-conformance-abc"}, {}, b"", 200, {}, b""
-    )
-    renamer = Renamer([created])
-    fresh = renamer.new["su-conformance-abc"]
-    assert len(fresh) == len("su-conformance-abc") and fresh != "su-conformance-abc"
-    assert renamer.back(f"collection/{fresh}") == "collection/su-conformance-abc"
+    def created(collection: str) -> Exchange:
+        return Exchange(1, "CreateCollection", {"CollectionId": collection}, {}, b"", 200, {}, b"")
+
+    long, short = "su-conformance-0123456789ab", "faces"
+    renamer = Renamer([created(long), created(short)])
+    fresh = renamer.new[long]
+    assert len(fresh) == len(long) and fresh != long and fresh.startswith("su-conformance-")
+    assert renamer.back(f"collection/{fresh}") == f"collection/{long}"
+    # too short for the prefix and 8 random characters: longer, but still ours for cleanup
+    assert renamer.new[short].startswith("su-conformance-") and len(renamer.new[short]) == 23
