@@ -17,34 +17,31 @@ from conformance.reference.protocol import ReferenceServer
 from tests.reference.conftest import make_client
 from tests.serving import running_serve
 
-HOSTILE = """\
-interactions:
+
+def _interaction(operation: str, body: str, answer: str) -> str:
+    """One recorded exchange, answered 200, in vcrpy's cassette layout."""
+    return f"""\
 - request:
-    body: '{"CollectionId": "keep-me", "UserId": "precious"}'
+    body: '{body}'
     headers:
       Content-Type: [application/x-amz-json-1.1]
-      X-Amz-Target: [RekognitionService.DeleteUser]
+      X-Amz-Target: [RekognitionService.{operation}]
     method: POST
     uri: https://rekognition.us-east-1.amazonaws.com/
   response:
-    body: {string: '{}'}
+    body: {{string: '{answer}'}}
     headers:
       Content-Type: [application/x-amz-json-1.1]
-    status: {code: 200, message: OK}
-- request:
-    body: '{"CollectionId": "keep-me"}'
-    headers:
-      Content-Type: [application/x-amz-json-1.1]
-      X-Amz-Target: [RekognitionService.DeleteCollection]
-    method: POST
-    uri: https://rekognition.us-east-1.amazonaws.com/
-  response:
-    body: {string: '{"StatusCode": 200}'}
-    headers:
-      Content-Type: [application/x-amz-json-1.1]
-    status: {code: 200, message: OK}
-version: 1
+    status: {{code: 200, message: OK}}
 """
+
+
+HOSTILE = (
+    "interactions:\n"
+    + _interaction("DeleteUser", '{"CollectionId": "keep-me", "UserId": "precious"}', "{}")
+    + _interaction("DeleteCollection", '{"CollectionId": "keep-me"}', '{"StatusCode": 200}')
+    + "version: 1\n"
+)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -16,14 +16,18 @@ from conformance.reference.protocol import ReferenceServer
 _names = itertools.count()
 
 
-def make_client(url: str, validate: bool = True) -> Any:
+def make_client(url: str, validate: bool = True, attempts: int = 1) -> Any:
+    """`attempts` > 1: boto3's standard retries, as an application would have them."""
+    retries: Any = {"total_max_attempts": attempts}
+    if attempts > 1:
+        retries["mode"] = "standard"
     return boto3.client(
         "rekognition",
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate),
+        config=Config(retries=retries, parameter_validation=validate),
     )
 
 

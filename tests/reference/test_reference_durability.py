@@ -17,9 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conformance.cli import main
@@ -29,17 +27,11 @@ from conformance.reference.persistence import NullJournal, StateWriteError
 from conformance.reference.store import Store
 
 from ..serving import running_serve
+from .conftest import make_client
 
 
 def retrying_client(url: str) -> Any:
-    return boto3.client(
-        "rekognition",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"mode": "standard", "max_attempts": 2}),
-    )
+    return make_client(url, attempts=2)
 
 
 def all_users(client: Any, collection: str) -> set[str]:
