@@ -14,7 +14,25 @@ from pathlib import Path
 from conformance.reference.state_errors import StateError
 
 APPLICATION_ID = 0x53554346  # "SUCF": PRAGMA application_id of every state file we create
-TABLES = frozenset({"collections", "faces", "users", "tokens"})
+COLUMNS = {
+    "collections": frozenset({"id", "created"}),
+    "faces": frozenset(
+        {
+            "collection",
+            "face_id",
+            "image_id",
+            "external_image_id",
+            "confidence",
+            "contrast",
+            "embedding",
+            "user_id",
+            "box",
+        }
+    ),
+    "users": frozenset({"collection", "user_id"}),
+    "tokens": frozenset({"collection", "operation", "token", "fingerprint", "response"}),
+}
+"""Every table and column a state file of any version of ours may hold."""
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -34,7 +52,8 @@ def check_ours(path: Path) -> None:
             f"state file {str(path)!r} is not an SQLite database; refusing to touch it"
         )
     application_id, tables = _inspect(path)
-    if application_id == APPLICATION_ID or (application_id == 0 and tables in (TABLES, set())):
+    ours = all(columns <= COLUMNS.get(name, frozenset()) for name, columns in tables.items())
+    if application_id == APPLICATION_ID or (application_id == 0 and ours):
         return
     raise StateError(
         f"state file {str(path)!r} belongs to something else"
@@ -43,16 +62,22 @@ def check_ours(path: Path) -> None:
     )
 
 
-def _inspect(path: Path) -> tuple[int, set[str]]:
+def _inspect(path: Path) -> tuple[int, dict[str, set[str]]]:
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             (application_id,) = db.execute("PRAGMA application_id").fetchone()
+            objects = list(
+                db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+            )
+            # We create tables only: an index, view or trigger of any name is someone else's.
             tables = {
-                name
-                for (name,) in db.execute(
-                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                name: (
+                    {row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", (name,))}
+                    if kind == "table"
+                    else {f"({kind})"}
                 )
+                for kind, name in objects
             }
         finally:
             db.close()

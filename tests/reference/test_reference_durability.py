@@ -159,21 +159,21 @@ def test_second_serve_on_one_state_file_refuses_naming_the_holder(tmp_path: Path
         assert retrying_client(url).list_collections()["CollectionIds"] == ["still-mine"]
 
 
-def _foreign_sqlite(path: Path) -> None:
+def _foreign_sqlite(path: Path, table: str) -> None:
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
-    db.execute("INSERT INTO notes (body) VALUES ('somebody else''s data')")
+    db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, body TEXT)")
+    db.execute(f"INSERT INTO {table} (body) VALUES ('somebody else''s data')")
     db.commit()
     db.close()
 
 
-@pytest.mark.parametrize("kind", ["other-sqlite", "not-sqlite"])
+@pytest.mark.parametrize("kind", ["other-sqlite", "same-table-name", "not-sqlite"])
 def test_a_state_file_that_is_not_ours_is_refused_untouched(
     tmp_path: Path, kind: str, capsys: Any
 ) -> None:
     foreign = tmp_path / "app.db"
-    if kind == "other-sqlite":
-        _foreign_sqlite(foreign)
+    if kind != "not-sqlite":  # another app's "users" table must not pass for ours either
+        _foreign_sqlite(foreign, "notes" if kind == "other-sqlite" else "users")
     else:
         foreign.write_bytes(b"plain text that merely sits where a state file could be\n" * 50)
     before = foreign.read_bytes()
