@@ -21,6 +21,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conformance.cli import main
+from conformance.errors import EXIT_USAGE
 from conformance.reference import operations
 from conformance.reference.faces import person_image
 from conformance.reference.persistence import NullJournal, StateWriteError
@@ -151,7 +152,7 @@ def test_second_serve_on_one_state_file_refuses_naming_the_holder(tmp_path: Path
             text=True,
             timeout=60,
         )
-        assert second.returncode == 2
+        assert second.returncode == EXIT_USAGE
         lines = second.stderr.strip().splitlines()
         assert len(lines) == 1 and f"pid {first.pid}" in lines[0], second.stderr
         retrying_client(url).create_collection(CollectionId="still-mine")
@@ -177,7 +178,7 @@ def test_a_state_file_that_is_not_ours_is_refused_untouched(
     else:
         foreign.write_bytes(b"plain text that merely sits where a state file could be\n" * 50)
     before = foreign.read_bytes()
-    assert main(["serve", "--state", str(foreign)]) == 2
+    assert main(["serve", "--state", str(foreign)]) == EXIT_USAGE
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "refusing" in err[0] and "Traceback" not in err[0]
     assert foreign.read_bytes() == before
@@ -191,6 +192,6 @@ def test_a_state_file_whose_rows_do_not_fit_is_one_line(tmp_path: Path, capsys: 
     db.execute("INSERT INTO users VALUES ('no-such-collection', 'u')")
     db.commit()
     db.close()
-    assert main(["serve", "--state", str(state)]) == 2
+    assert main(["serve", "--state", str(state)]) == EXIT_USAGE
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot load state file" in err[0]
