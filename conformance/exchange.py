@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
-from conformance.contract.errors import clean_error_type, error_type
+from conformance.contract.errors import error_type
 
 T = TypeVar("T")
 
@@ -60,17 +60,9 @@ def scrub_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def parse_error_type(headers: Mapping[str, str], body: Any) -> str | None:
-    """The error code as AWS clients read it.
-
-    `X-Amzn-Errortype` first, then the body's `__type` (see `conformance.contract.errors`);
-    Smithy's awsJson1_1 also admits a `code` member, which some stacks spell `Code`.
-    """
-    mapping = body if isinstance(body, dict) else None
-    found = error_type(headers, mapping)
-    if found is None and mapping is not None:
-        raw = mapping.get("code") or mapping.get("Code")
-        found = clean_error_type(raw) if isinstance(raw, str) else None
-    return found
+    """The error code as boto3 hands it to a caller: the body's `__type` only (see
+    `conformance.contract.errors`, the package's one reading)."""
+    return error_type(headers, body if isinstance(body, dict) else None)
 
 
 @dataclass(frozen=True)
@@ -128,6 +120,22 @@ class Exchange:
             # transports and cassettes refuse bodies nested this deep before an exchange exists;
             # one built elsewhere reads as "not JSON" rather than crashing a rule
             return None
+
+    @cached_property
+    def output(self) -> dict[str, Any] | None:
+        """A 2xx answer's members: its JSON object, or `{}` for an empty body where the
+        operation's documented output is empty (AWS answers CreateUser and DeleteUser with
+        "an empty HTTP body"; botocore reads it as no members). None when the body is neither.
+        """
+        if not self.ok:
+            return None
+        if isinstance(self.json, dict):
+            return self.json
+        from conformance.contract.model import empty_output  # deferred: botocore is heavy
+
+        if not self.response_body.strip() and self.operation and empty_output(self.operation):
+            return {}
+        return None
 
     @property
     def ok(self) -> bool:

@@ -57,6 +57,21 @@ def operation_model(name: str) -> OperationModel:
     return service_model().operation_model(name)
 
 
+@cache
+def empty_output(operation: str) -> bool:
+    """Whether `operation`'s documented output has no member at all.
+
+    AWS documents such operations (CreateUser, DeleteUser) as answering "an HTTP 200 response
+    with an empty HTTP body", and botocore reads an empty body as `{}`: a correct target may
+    answer them with nothing, so nothing may demand a JSON object there.
+    """
+    model = service_model()
+    if operation not in model.operation_names:
+        return False
+    shape = model.operation_model(operation).output_shape
+    return shape is None or not shape.members
+
+
 def api_version() -> str:
     version: str = raw_model()["metadata"]["apiVersion"]
     return version

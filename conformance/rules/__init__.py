@@ -15,6 +15,7 @@ from conformance.rules.base import Finding, Level, Rule, RuleVerdict, Status, re
 FAMILIES = (
     "response",
     "errors",
+    "sdk",
     "validation",
     "results",
     "completeness",

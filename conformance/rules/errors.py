@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformance.contract.errors import wire_error_types
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
@@ -17,7 +18,6 @@ from conformance.rules.per_exchange import search_rule
 from conformance.rules.requests import (
     body_of,
     describe_violations,
-    header,
     outcome,
     search_request,
 )
@@ -85,10 +85,15 @@ INVALID_PARAMETER = "InvalidParameterException"
 
 @search_rule(
     "errors.error-type",
-    "An error response names its type (X-Amzn-Errortype or __type), and the type is one of "
-    "SearchUsers' documented errors or a common AWS JSON 1.1 protocol/authentication error.",
-    source="model: SearchUsers errors; doc: AWS Common Errors and the JSON 1.1 protocol",
+    "An error response names its type in the body's __type (the only place botocore, and so "
+    "boto3 and the AWS CLI, reads it), and the type is one of SearchUsers' documented errors "
+    "or a common AWS JSON 1.1 protocol/authentication error.",
+    source="model: SearchUsers errors; doc: AWS Common Errors and the JSON 1.1 protocol; code: "
+    "botocore parsers.BaseJSONParser._do_error_parse",
     family=FAMILY,
+    leaves_open="Smithy's awsJson1_1 rules also read X-Amzn-Errortype and a body code (before "
+    "__type); the gate follows botocore, the client of record: a type only there reaches every "
+    "boto3 caller as the HTTP status (sdk.error-code says so per answer).",
 )
 def error_type(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     if exchange.ok:
@@ -97,7 +102,14 @@ def error_type(exchange: Exchange, view: CollectionView | None) -> Finding | Non
     if kind in KNOWN_ERRORS:
         return passed(exchange)
     if kind is None:
-        return violated(f"HTTP {exchange.status} names no error type", exchange)
+        elsewhere = wire_error_types(exchange.response_headers, body_of(exchange))
+        where = "; ".join(f"{place} {name!r}" for place, name in elsewhere.items())
+        return violated(
+            f"HTTP {exchange.status} names no error type in __type"
+            + (f" (only in {where}, which botocore ignores)" if where else "")
+            + f": boto3 hands the caller Code '{exchange.status}'",
+            exchange,
+        )
     return violated(f"error type {kind!r} is not one SearchUsers or AWS can answer", exchange)
 
 
@@ -135,32 +147,22 @@ def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     )
 
 
-def _as_error_document(exchange: Exchange, body: dict[str, Any]) -> dict[str, Any]:
-    """The body with its type where the schema expects it.
-
-    AWS JSON 1.1 lets the type travel in the X-Amzn-Errortype header or a `code`/`Code` member
-    instead of `__type`; every SDK reads all three, so none of them is a malformed body.
-    """
-    if "__type" in body:
-        return body
-    code = body.get("Code", body.get("code", header(exchange, "x-amzn-errortype")))
-    return {**body, "__type": code} if isinstance(code, str) else body
-
-
 @search_rule(
     "errors.body",
-    "An error body is a valid AWS JSON 1.1 error document: a type in __type, Code/code or the "
-    "X-Amzn-Errortype header, and, when present, a string message.",
-    source="doc: AWS JSON 1.1 error responses; developer guide error example",
+    "An error body is a valid AWS JSON 1.1 error document as botocore reads it: the type in "
+    "__type (optionally namespace#-prefixed or :suffixed) and, when present, a string message.",
+    source="doc: AWS JSON 1.1 error responses; developer guide error example; code: botocore "
+    "parsers.BaseJSONParser._do_error_parse",
     family=FAMILY,
-    leaves_open="The exact error messages.",
+    leaves_open="The exact error messages. An X-Amzn-Errortype header or a body code beside "
+    "__type (Smithy reads them first; botocore ignores them).",
 )
 def body(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     document = body_of(exchange)
     if exchange.ok or document is None:
         return None  # a non-object body is response.json-body's
     try:
-        problems = validate_error(_as_error_document(exchange, document))
+        problems = validate_error(document)
     except Exception as exc:  # an unvalidatable body is an invalid one
         return violated(f"error body could not be validated: {exc}", exchange)
     return violated(describe_violations(problems), exchange) if problems else passed(exchange)

@@ -129,6 +129,12 @@ class StatefulMachine(RuleBasedStateMachine):
     def users(self) -> list[str]:
         return sorted(self.state.users)
 
+    def pick_user(self, pick: int) -> str | None:
+        """A user the model knows, or None: the baseline calls steps past their preconditions,
+        and a model that stopped trusting the collection knows no user."""
+        users = self.users()
+        return users[pick % len(users)] if users else None
+
     def face_pool(self) -> list[str]:
         """Faces this example created (live, then deleted) and one id no collection holds."""
         live = [f for f in self.indexed_faces if f in self.state.faces]
@@ -169,8 +175,9 @@ class StatefulMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.state.users))
     @rule(pick=PICK)
     def delete_user(self, pick: int) -> None:
-        users = self.users()
-        self.remove_user(users[pick % len(users)])
+        user_id = self.pick_user(pick)
+        if user_id is not None:
+            self.remove_user(user_id)
 
     def remove_user(self, user_id: str) -> None:
         """Delete a user, then read at once what a stale index would still show: a search by
@@ -212,16 +219,19 @@ class StatefulMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.state.users and self.indexed_faces))
     @rule(pick=PICK, picks=PICKS)
     def associate_faces(self, pick: int, picks: list[int]) -> None:
-        users = self.users()
-        params = {"UserId": users[pick % len(users)], "FaceIds": self.pick_faces(picks)}
-        self.send("AssociateFaces", {**params, "UserMatchThreshold": 0.0})
+        user_id = self.pick_user(pick)
+        if user_id is not None:
+            params = {"UserId": user_id, "FaceIds": self.pick_faces(picks)}
+            self.send("AssociateFaces", {**params, "UserMatchThreshold": 0.0})
 
     @precondition(lambda self: bool(self.state.users and self.indexed_faces))
     @rule(pick=PICK, picks=PICKS)
     def disassociate_faces(self, pick: int, picks: list[int]) -> None:
-        users = self.users()
-        params = {"UserId": users[pick % len(users)], "FaceIds": self.pick_faces(picks)}
-        self.search_released(self.send("DisassociateFaces", params), "DisassociatedFaces", "FaceId")
+        user_id = self.pick_user(pick)
+        if user_id is not None:
+            params = {"UserId": user_id, "FaceIds": self.pick_faces(picks)}
+            answer = self.send("DisassociateFaces", params)
+            self.search_released(answer, "DisassociatedFaces", "FaceId")
 
     @precondition(lambda self: bool(self.indexed_faces))
     @rule(pick=PICK, threshold=st.sampled_from([0.0, 0.0, 80.0]))

@@ -95,8 +95,7 @@ def strings(items: Any, key: str | None = None) -> list[str]:
 
 
 def body(exchange: Exchange) -> dict[str, Any]:
-    parsed = exchange.json
-    return parsed if exchange.ok and isinstance(parsed, dict) else {}
+    return exchange.output or {}
 
 
 def param(exchange: Exchange, name: str) -> Any:
@@ -144,7 +143,7 @@ class RunModel:
 
 def _trustworthy(state: CollectionModel, exchange: Exchange) -> bool:
     """A write whose effect the answer pins down: not a 5xx, not a replayed idempotency token."""
-    if exchange.server_error or (exchange.ok and not isinstance(exchange.json, dict)):
+    if exchange.server_error or (exchange.ok and exchange.output is None):
         return False
     token = param(exchange, "ClientRequestToken")
     if isinstance(token, str) and exchange.operation:

@@ -36,14 +36,15 @@ def ex(
         (
             {"x-amzn-errortype": "ThrottlingException:http://internal"},
             {"__type": "X"},
-            "ThrottlingException",
+            "X",
         ),
-        ({}, {"Code": "AccessDeniedException"}, "AccessDeniedException"),
+        ({"x-amzn-errortype": "ThrottlingException"}, {"message": "m"}, None),
+        ({}, {"Code": "AccessDeniedException"}, None),
         ({}, {"message": "no type"}, None),
         ({}, ["not", "an", "object"], None),
     ],
 )
-def test_error_type_follows_the_client_rule(
+def test_error_type_is_what_botocore_reads(
     headers: dict[str, str], body: Any, expected: str | None
 ) -> None:
     assert parse_error_type(headers, body) == expected

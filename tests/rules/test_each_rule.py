@@ -73,8 +73,19 @@ CASES: dict[str, tuple[Build, Build]] = {
         lambda: [search(**error(IPE, 500))],
     ),
     "errors.body": (
-        lambda: [search(status=400, body={"Code": IPE, "Message": "bad"})],
+        lambda: [search(status=400, body={"__type": IPE, "Code": IPE, "Message": "bad"})],
         lambda: [search(status=400, body={"message": 42}, headers=HEADERS_ONLY_ID)],
+    ),
+    "sdk.error-code": (
+        lambda: [search(status=400, body={"__type": f"ns#{IPE}", "Code": IPE})],
+        lambda: [search(status=400, body={"code": IPE}, headers={"x-amzn-errortype": IPE})],
+    ),
+    "sdk.members": (
+        lambda: [
+            search(matches=[("bob", 90.5)]),
+            exchange("CreateUser", {"CollectionId": COLLECTION, "UserId": "u"}, body=b""),
+        ],
+        lambda: [search(body={"FaceModelVersion": "7", "userMatches": [{"Similarity": 90}]})],
     ),
     "errors.unknown-collection": (
         lambda: [

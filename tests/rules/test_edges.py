@@ -186,8 +186,17 @@ def test_a_known_operation_without_its_header_is_not_unknown() -> None:
     assert verdict("protocol.unknown-operation", [listed]) == "none"
 
 
-def test_an_error_type_in_the_header_alone_is_a_valid_error_body() -> None:
+def test_an_error_type_in_the_header_alone_is_not_what_boto3_reads() -> None:
     headers = {**JSON_HEADERS, "x-amzn-errortype": "InvalidParameterException:http://internal"}
     answer = search(status=400, body={"message": "Request has invalid parameters"}, headers=headers)
+    assert verdict("errors.body", [answer]) == "fail"
+    assert verdict("errors.error-type", [answer]) == "fail"
+    assert verdict("sdk.error-code", [answer]) == "fail"
+
+
+def test_a_header_repeating_the_body_type_is_fine() -> None:
+    headers = {**JSON_HEADERS, "x-amzn-errortype": "InvalidParameterException:http://internal"}
+    body = {"__type": "InvalidParameterException", "message": "Request has invalid parameters"}
+    answer = search(status=400, body=body, headers=headers)
     assert verdict("errors.body", [answer]) == "pass"
-    assert verdict("errors.error-type", [answer]) == "pass"
+    assert verdict("sdk.error-code", [answer]) == "pass"

@@ -100,8 +100,8 @@ def message(response: WireResponse) -> str:
 
 
 def error_type(response: WireResponse) -> str:
-    """As clients read it (header or `__type`, decorations stripped), so a fault stacked on a
-    variation that decorates the type still recognises it."""
+    """As botocore reads it (`__type`, decorations stripped), so a fault stacked on a variation
+    that decorates the type still recognises it."""
     return contract_error_type(response.headers, body_of(response)) or ""
 
 

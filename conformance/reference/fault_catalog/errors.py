@@ -151,3 +151,37 @@ response_fault(
     _untyped,
     FAMILY,
 )
+
+
+def _typed_outside_body(keep_code: bool) -> ResponseRewrite:
+    """The type only where Smithy looks first and botocore never does: X-Amzn-Errortype (and a
+    lower-case `code`), so every boto3 caller gets `Code '400'` and no modeled exception."""
+
+    def rewrite(_plan: RequestPlan | None, response: WireResponse) -> WireResponse | None:
+        kind = error_type(response)
+        if response.status < 400 or not kind:
+            return None
+        body = {"code": kind} if keep_code else {}
+        answer = json_response(response.status, {**body, "message": message(response)})
+        answer.headers["X-Amzn-ErrorType"] = kind
+        return answer
+
+    return rewrite
+
+
+response_fault(
+    "error-type-header-and-code",
+    "error bodies carry no __type: the type is in X-Amzn-Errortype and a lower-case `code`, "
+    "which botocore ignores",
+    ("sdk.error-code", "errors.error-type", "errors.body"),
+    _typed_outside_body(keep_code=True),
+    FAMILY,
+)
+response_fault(
+    "error-type-header-only",
+    "errors name their type only in the X-Amzn-Errortype header (no __type), which botocore "
+    "ignores",
+    ("sdk.error-code", "errors.error-type", "errors.body"),
+    _typed_outside_body(keep_code=False),
+    FAMILY,
+)

@@ -121,7 +121,7 @@ def _scores(change: Any) -> Any:
 matches_fault(
     "similarity-as-string",
     'Similarity is a JSON string ("95.2") instead of a number',
-    ("response.schema",),
+    ("response.schema", "sdk.members"),
     _scores(lambda s: f"{s:.4f}"),
     FAMILY,
 )

@@ -1,7 +1,7 @@
 """Wire-level freedom: header forms, error shapes and wording, extra members, model version.
 
-AWS JSON 1.1 clients take the error type from X-Amzn-Errortype (dropping a `:suffix`) or
-`__type` (dropping a `namespace#` prefix), the message from `message` or `Message`; media-type
+botocore takes the error type from the body's `__type` (dropping a `namespace#` prefix and a
+`:suffix`; a header beside it is harmless), the message from `message` or `Message`; media-type
 parameters are allowed; members AWS adds later must be ignored; the request id is opaque; the
 FaceModelVersion string only has to be one collection's own, consistently.
 """
@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable
 
+from conformance.contract.model import empty_output
 from conformance.reference.fault_catalog._kit import (
     JSON_TYPE,
     SEARCH,
@@ -81,15 +82,18 @@ variation(
 )
 
 
-def _header_and_code(response: WireResponse) -> WireResponse:
-    body = {"code": error_type(response), "message": message(response)}
-    return WireResponse(response.status, response.headers, json.dumps(body).encode())
+def _empty_body(operation: str | None, response: WireResponse) -> WireResponse:
+    if response.status != 200 or operation is None or not empty_output(operation):
+        return response
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return WireResponse(200, headers, b"")
 
 
 variation(
-    "error-type-header-and-code",
-    "error bodies carry no __type: the type is in X-Amzn-Errortype and a lower-case `code`",
-    on_response=_rewrite_error(_header_and_code),
+    "empty-body-for-empty-output",
+    "operations whose documented output is empty (CreateUser, DeleteUser) answer HTTP 200 with "
+    "an empty body, as AWS documents",
+    on_response=_empty_body,
 )
 
 
