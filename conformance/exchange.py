@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from conformance.contract.errors import error_type
+from conformance.contract.nulls import absent_nulls
 
 T = TypeVar("T")
 
@@ -104,18 +105,18 @@ class Exchange:
         if not self.request_body:
             return self.params
         try:
-            parsed = json.loads(self.request_body)
+            parsed = absent_nulls(json.loads(self.request_body))
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
         return parsed if isinstance(parsed, dict) else None
 
     @cached_property
     def json(self) -> Any:
-        """The parsed response body, or None if it is not JSON."""
+        """The parsed response body (null members dropped), or None if it is not JSON."""
         if not self.response_body:
             return None
         try:
-            return json.loads(self.response_body)
+            return absent_nulls(json.loads(self.response_body))
         except (ValueError, UnicodeDecodeError, RecursionError):
             # transports and cassettes refuse bodies nested this deep before an exchange exists;
             # one built elsewhere reads as "not JSON" rather than crashing a rule

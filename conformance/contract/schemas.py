@@ -33,6 +33,7 @@ else:  # pragma: no cover - 3.10 keeps it in importlib.abc
     from importlib.abc import Traversable
 
 from conformance.contract.derive import ERROR_SCHEMA, NEWLINE_GUARD
+from conformance.contract.nulls import absent_nulls
 
 SUFFIX = ".json"
 
@@ -188,8 +189,15 @@ def validator(name: str, *, strict: bool = False) -> SchemaValidator:
 
 
 def validate(name: str, instance: Any, *, strict: bool = False) -> list[Violation]:
-    """Violations of ``instance`` against schema ``name``; ``[]`` means valid."""
-    return validator(_file_name(name)[: -len(SUFFIX)], strict=strict).violations(instance)
+    """Violations of ``instance`` against schema ``name``; ``[]`` means valid.
+
+    Null members are absent members (see ``conformance.contract.nulls``): ``{"MaxUsers":
+    null}`` is judged as ``{}``.
+    """
+    compiled = validator(_file_name(name)[: -len(SUFFIX)], strict=strict)
+    if compiled.is_valid(instance):  # no schema admits null, so only a failure can hide one
+        return []
+    return compiled.violations(absent_nulls(instance))
 
 
 def validate_request(instance: Any, operation: str = "SearchUsers") -> list[Violation]:

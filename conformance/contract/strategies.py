@@ -294,10 +294,11 @@ def search_users_requests(
 
 _WRONG_TYPES: dict[str, tuple[Json, ...]] = {
     # bools are ints in Python: botocore would accept them as integer/float, so they are used
-    # only where both the schema and botocore reject them.
-    "string": (123, 1.5, True, None, ["x"], {"x": 1}),
-    "integer": ("5", 5.5, None, [1], {"x": 1}),
-    "number": ("80", None, [1.0], {"x": 1}),
+    # only where both the schema and botocore reject them. Never None: in AWS JSON 1.1 a null
+    # member is an absent one (AWS and Smithy read it so), not a member of the wrong type.
+    "string": (123, 1.5, True, ["x"], {"x": 1}),
+    "integer": ("5", 5.5, [1], {"x": 1}),
+    "number": ("80", [1.0], {"x": 1}),
 }
 
 

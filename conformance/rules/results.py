@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from conformance.evidence import CollectionView
 from conformance.exchange import Exchange
-from conformance.rules.base import Finding, passed, violated
+from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.requests import (
     MAX_USERS_CAP,
@@ -138,3 +138,43 @@ def self_excluded(exchange: Exchange, view: CollectionView | None) -> Finding | 
     if not hits:
         return passed(exchange)
     return violated(f"searched UserId {searched!r} returned at UserMatches{hits}", exchange)
+
+
+#: The lowest score a user may give the very face it is made of: AWS's own example answers a
+#: search by a face with its user at 100.0; half of that leaves room for any aggregation.
+OWN_FACE_FLOOR = 50.0
+
+
+@search_rule(
+    "results.own-face-scale",
+    "A user whose only face (complete ListFaces, same epoch) is F, returned by a search by "
+    "FaceId F, scores at least 50: Similarity is a percentage and a face is as similar to "
+    "itself as anything can be.",
+    source="doc: SearchUsers example (a face's user returned at 100.0); model: Percent 0..100",
+    family=FAMILY,
+    level=Level.SHOULD,
+    leaves_open="The exact self-similarity (AWS's example says 100.0); users with several "
+    "faces (their score aggregates faces that differ).",
+)
+def own_face_scale(exchange: Exchange, view: CollectionView | None) -> Finding | None:
+    request = search_request(exchange)
+    if view is None or view.faces is None or request is None or not request.well_formed:
+        return None
+    owner = view.faces.get(request.query_id) if request.kind == "FaceId" else None
+    if owner is None or sum(1 for user in view.faces.values() if user == owner) != 1:
+        return None
+    if not _answered(exchange):
+        return None
+    at = dict(similarities_of(body_of(exchange)))
+    scores = [at[i] for i, user in user_ids_of(body_of(exchange)) if user == owner and i in at]
+    if not scores:
+        return None
+    low = [s for s in scores if s < OWN_FACE_FLOOR]
+    if not low:
+        return passed(exchange, *view.listing_sources)
+    return violated(
+        f"user {owner!r}, whose only face is {request.query_id!r}, scores {low[0]} when "
+        f"searched by that face; AWS answers 100.0 (a 0..1 scale?)",
+        exchange,
+        *view.listing_sources,
+    )

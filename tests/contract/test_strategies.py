@@ -69,6 +69,8 @@ def test_request_boundaries_are_reachable(condition: Callable[[dict[str, Any]], 
 @given(S.invalid_search_users_requests())
 def test_each_invalid_request_breaks_its_named_constraint(pair: tuple[dict[str, Any], str]) -> None:
     request, name = pair
+    # null is an absent member in AWS JSON 1.1, never "the wrong type"
+    assert None not in request.values(), (name, request)
     keyword, member, _ = S.search_users_constraints()[name]
     found = schemas.validate_request(request)
     if not S.breaks_schema(name):
@@ -81,6 +83,14 @@ def test_each_invalid_request_breaks_its_named_constraint(pair: tuple[dict[str, 
         # one constraint: only the pattern may join a too-short `+`-pattern string
         assert {v.keyword for v in found} <= {keyword, "pattern"}
     assert bool(botocore_errors(request)) == S.botocore_rejects(name), (name, request)
+
+
+def test_null_members_are_absent_to_the_schemas() -> None:
+    valid = {"CollectionId": "c", "UserId": "u"}
+    assert schemas.validate_request({**valid, "MaxUsers": None, "FaceId": None}) == []
+    assert schemas.validate_response({"SearchedFace": None, "UserMatches": None}) == []
+    missing = schemas.validate_request({**valid, "CollectionId": None})
+    assert {v.keyword for v in missing} == {"required"}
 
 
 def test_every_named_constraint_is_generated() -> None:

@@ -76,6 +76,10 @@ CASES: dict[str, tuple[Build, Build]] = {
         lambda: [search(status=400, body={"__type": IPE, "Code": IPE, "Message": "bad"})],
         lambda: [search(status=400, body={"message": 42}, headers=HEADERS_ONLY_ID)],
     ),
+    "results.own-face-scale": (
+        lambda: [*discovery(), search({"FaceId": FACE_A}, matches=[("alice", 100.0)])],
+        lambda: [*discovery(), search({"FaceId": FACE_A}, matches=[("alice", 1.0)])],
+    ),
     "sdk.error-code": (
         lambda: [search(status=400, body={"__type": f"ns#{IPE}", "Code": IPE})],
         lambda: [search(status=400, body={"code": IPE}, headers={"x-amzn-errortype": IPE})],

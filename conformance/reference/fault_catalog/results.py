@@ -128,7 +128,7 @@ matches_fault(
 matches_fault(
     "similarity-unit-scale",
     "Similarity is reported on a 0..1 scale",
-    ("results.threshold",),
+    ("results.threshold", "results.own-face-scale"),
     _scores(lambda s: s / 100),
     FAMILY,
 )

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable
 
+from conformance.contract.caller_view import output_shape
 from conformance.contract.model import empty_output
 from conformance.reference.fault_catalog._kit import (
     JSON_TYPE,
@@ -94,6 +95,19 @@ variation(
     "operations whose documented output is empty (CreateUser, DeleteUser) answer HTTP 200 with "
     "an empty body, as AWS documents",
     on_response=_empty_body,
+)
+
+
+def _absent_as_null(plan: RequestPlan, result: Result) -> Result:
+    members = getattr(output_shape(plan.operation), "members", {})
+    return {**dict.fromkeys(members), **{k: v for k, v in result.items() if v is not None}}
+
+
+variation(
+    "null-for-absent-members",
+    "answers spell every absent output member as JSON null (SearchedFace: null, NextToken: null),"
+    " as Jackson-style serialisers do; null is absent in AWS JSON 1.1",
+    on_result=_absent_as_null,
 )
 
 
