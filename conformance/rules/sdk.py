@@ -11,7 +11,7 @@ the model promises, a body botocore cannot parse at all. Failures read
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT] + "..."
 
 
-def _judged(evidence: Evidence, judge: Any) -> Iterator[Finding]:
+def _judged(
+    evidence: Evidence, judge: Callable[[Exchange, CallerView], Finding | None]
+) -> Iterator[Finding]:
+    """Every exchange of a model operation (protocol probes of unknown targets have none)."""
     for exchange in evidence.exchanges:
         view = _view(exchange)
         if view is not None:
