@@ -111,15 +111,24 @@ class Exchange:
         return parsed if isinstance(parsed, dict) else None
 
     @cached_property
-    def json(self) -> Any:
-        """The parsed response body (null members dropped), or None if it is not JSON."""
+    def wire_json(self) -> Any:
+        """The response body exactly as parsed, nulls kept (reports show what was sent), or
+        None if it is not JSON."""
         if not self.response_body:
             return None
         try:
-            return absent_nulls(json.loads(self.response_body))
+            return json.loads(self.response_body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             # transports and cassettes refuse bodies nested this deep before an exchange exists;
             # one built elsewhere reads as "not JSON" rather than crashing a rule
+            return None
+
+    @cached_property
+    def json(self) -> Any:
+        """The response body as every rule reads it: null members dropped (they are absent)."""
+        try:
+            return absent_nulls(self.wire_json)
+        except RecursionError:  # as deep as json.loads allows: "not JSON" like deeper bodies
             return None
 
     @cached_property
@@ -198,7 +207,9 @@ class Exchange:
             "response": {
                 "status": self.status,
                 "headers": dict(self.response_headers),
-                "body": self.json if self.json is not None else _text(self.response_body),
+                "body": (
+                    self.wire_json if self.wire_json is not None else _text(self.response_body)
+                ),
             },
             "attempts": self.attempts,
             "elapsed_s": round(self.elapsed_s, 6),
