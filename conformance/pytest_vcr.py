@@ -1,51 +1,47 @@
-"""pytest plugin: correct matching and scrubbing for `@pytest.mark.vcr` tests of AWS JSON code.
+"""pytest plugin: correct matching and scrubbing for `@pytest.mark.vcr` tests of Rekognition code.
 
 Users test their own `search_users` code with pytest-recording's conventions (`@pytest.mark.vcr`,
-`--record-mode none|once|new_episodes|all|rewrite`, `--block-network`); this plugin only fixes
-what vcrpy gets wrong for AWS JSON 1.1 out of the box: every call is `POST /`, so requests are
-matched on `X-Amz-Target` and the parsed JSON body (not the port, not signed headers), and
-credentials, signatures and account ids are scrubbed before a cassette is written.
+`--record-mode`, `--block-network`); this plugin only fixes what vcrpy gets wrong for AWS JSON 1.1
+out of the box: every call is `POST /`, so Rekognition requests are matched on `X-Amz-Target` and
+the parsed JSON body (not the port), and credentials, signatures and account ids are scrubbed
+before a cassette is written.
 
-The settings reach vcrpy twice, on purpose: as the defaults of every VCR instance (the
-`pytest_recording_configure` hook), so a project's own `vcr_config` fixture only overrides what
-it names; and as this plugin's `vcr_config` fixture, for code that reads the fixture. The fixture
-carries `record_mode` only from `--record-mode` (default "none"): a fixed value there would
-override the command line.
+Installed, the plugin is loaded by every pytest run of the environment, so it touches nothing but
+Rekognition requests (X-Amz-Target `RekognitionService.*`): every other request and its response
+are recorded, matched and replayed exactly as vcrpy and pytest-recording would. A project opts
+other AWS JSON services in with the `su_vcr_targets` ini key (X-Amz-Target prefixes; `*` for every
+request). The settings are the defaults of each VCR pytest-recording builds (its
+`pytest_recording_configure` hook); its `vcr_config` fixture is left as it is, so a project's own
+`vcr_config` overrides what it names.
 
-Loaded in every pytest run once installed, so importing it must stay cheap: vcrpy and the
-recording module are imported only when a cassette is actually used.
+Importing this module must stay cheap: vcrpy and the recording package are imported only when a
+cassette is actually used.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     import vcr
 
-
-class _Fixtures:
-    """Registered from `pytest_configure`, i.e. after pytest-recording's plugin, so this
-    `vcr_config` is the one tests get (a conftest's own `vcr_config` still wins)."""
-
-    @pytest.fixture
-    def vcr_config(self, request: pytest.FixtureRequest) -> dict[str, Any]:
-        from conformance.recording import vcr_options
-
-        options = vcr_options()
-        options["record_mode"] = request.config.getoption("--record-mode", None) or "none"
-        return options
+TARGETS_INI = "su_vcr_targets"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if config.pluginmanager.hasplugin("recording"):
-        config.pluginmanager.register(_Fixtures(), "searchusers_conformance_vcr_fixtures")
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        TARGETS_INI,
+        "X-Amz-Target prefixes whose vcr cassettes get searchusers-conformance's matching and "
+        "scrubbing (default: RekognitionService.; * for every request)",
+        type="args",
+        default=[],
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_recording_configure(config: pytest.Config, vcr: vcr.VCR) -> None:
-    from conformance.recording import configure
+    from conformance.recording import Scope, configure
 
-    configure(vcr)
+    configure(vcr, Scope.of(list(config.getini(TARGETS_INI))))

@@ -9,6 +9,8 @@ each kept by its own module:
   cassette never passed through the hooks. Both find secrets with `patterns`.
 * Replay answers the request that was asked: `matchers` (and `recorder`, which opens a
   cassette with them and turns a missing answer into a `CassetteError`).
+* Only Rekognition traffic is touched in other people's cassettes: `scope` says which requests
+  are ours, `integration` wires matchers and scrubbing into a vcrpy `VCR` for those alone.
 * A recording reads back as the same `Exchange`s a live run produces, so the rules judge a
   cassette exactly as they judge a target: `cassette` reads the file, `exchanges` converts.
 
@@ -32,15 +34,13 @@ from conformance.recording.exchanges import (
     rekognition_interactions,
     to_exchanges,
 )
+from conformance.recording.integration import ScrubbingPersister, configure
 from conformance.recording.linter import Problem, lint
 from conformance.recording.matchers import (
     IGNORED_MEMBERS,
-    MATCH_ON,
     canonical_body,
-    configure,
-    match_aws_target,
-    match_json_body,
-    vcr_options,
+    operation_matcher,
+    port_matcher,
 )
 from conformance.recording.patterns import (
     ALLOWED_ACCOUNTS,
@@ -50,6 +50,7 @@ from conformance.recording.patterns import (
     SECRET_QUERY_PARAMETERS,
 )
 from conformance.recording.recorder import RECORD_MODES, use_cassette
+from conformance.recording.scope import EVERYTHING, REKOGNITION, Scope
 from conformance.recording.scrub import (
     scrub_bytes,
     scrub_request,
@@ -60,24 +61,27 @@ from conformance.recording.scrub import (
 
 __all__ = [
     "ALLOWED_ACCOUNTS",
+    "EVERYTHING",
     "IGNORED_MEMBERS",
     "MASK",
-    "MATCH_ON",
     "PLACEHOLDER_ACCOUNT",
     "RECORD_MODES",
+    "REKOGNITION",
     "REMOVED_HEADERS",
     "SECRET_QUERY_PARAMETERS",
     "Interaction",
     "Problem",
+    "Scope",
+    "ScrubbingPersister",
     "canonical_body",
     "configure",
     "lint",
     "load",
     "load_exchanges",
     "load_interactions",
-    "match_aws_target",
-    "match_json_body",
     "metadata",
+    "operation_matcher",
+    "port_matcher",
     "read_document",
     "rekognition_interactions",
     "scrub_bytes",
@@ -88,5 +92,4 @@ __all__ = [
     "summarize",
     "to_exchanges",
     "use_cassette",
-    "vcr_options",
 ]

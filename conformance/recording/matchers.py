@@ -1,40 +1,27 @@
-"""vcrpy matchers and settings for AWS JSON 1.1: replay must answer the request that was asked.
+"""vcrpy matchers for AWS JSON 1.1: replay must answer the request that was asked.
 
-Every AWS JSON call is `POST /`, so vcrpy's default matching (method, host, port, path, query)
-answers any request with the first recording -- a replayed ListCollections got a SearchUsers
-answer. Its `body` matcher compares raw bytes, so the same request with keys in another order
-misses. Here requests match on method, scheme, host, path, `X-Amz-Target` and the parsed JSON
-body; never on the port (the embedded reference listens on a random one) nor on signed headers
-(they change every second).
+Every AWS JSON call is `POST /`, so vcrpy's default matching (method, scheme, host, port, path,
+query) answers any request with the first recording -- a replayed ListCollections got a
+SearchUsers answer. Its `body` matcher compares raw bytes, so the same request with keys in another
+order misses. For requests in scope (see `scope`), requests match on `X-Amz-Target` and the
+parsed JSON body too, and never on the port (the embedded reference listens on a random one); for
+every other request these matchers reduce to exactly vcrpy's defaults.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from conformance.recording import bounded_yaml
-from conformance.recording.patterns import REMOVED_HEADERS
-from conformance.recording.scrub import header_text, scrub_request, scrub_response
+from conformance.recording.scope import REKOGNITION, Scope, aws_target
 
-if TYPE_CHECKING:
-    import vcr
-
-MATCH_ON = ("method", "scheme", "host", "path", "aws_target", "json_body")
-"""vcrpy `match_on` for AWS JSON APIs (the custom names are registered by `configure`)."""
+Matcher = Callable[[Any, Any], None]
 
 IGNORED_MEMBERS = frozenset({"ClientRequestToken"})
 """Request members that differ on every run by design: botocore fills idempotency tokens with
 a fresh UUID, so a replayed CreateUser or AssociateFaces would never match its recording."""
-
-
-def request_header(request: Any, name: str) -> str:
-    """vcrpy keeps header names as sent, so the lookup ignores case (`name` is lower-case)."""
-    for key, value in request.headers.items():
-        if key.lower() == name:
-            return header_text(value)
-    return ""
 
 
 def request_body(request: Any) -> bytes:
@@ -57,52 +44,38 @@ def canonical_body(body: bytes) -> str | bytes:
     return json.dumps(parsed, sort_keys=True)
 
 
-def match_aws_target(r1: Any, r2: Any) -> None:
-    """vcrpy matcher: same `X-Amz-Target` (the operation), raising to say no.
+def _aws_json(scope: Scope, request: Any) -> bool:
+    return scope(request) and bool(aws_target(request))
 
-    Installed as a default for every pytest-recording test of a project that has this package,
-    so a request that is not AWS JSON keeps vcrpy's own defaults: port and query still decide.
-    """
-    a, b = request_header(r1, "x-amz-target"), request_header(r2, "x-amz-target")
-    if a != b:
-        raise AssertionError(f"X-Amz-Target {a!r} != {b!r}")
-    if not a:
+
+def port_matcher(scope: Scope = REKOGNITION) -> Matcher:
+    """Stands in for vcrpy's `port`: ignored between two in-scope AWS JSON requests (their
+    endpoint is an emulator on a random port), vcrpy's own comparison otherwise."""
+
+    def port(r1: Any, r2: Any) -> None:
+        if _aws_json(scope, r1) and _aws_json(scope, r2):
+            return
         import vcr.matchers
 
         vcr.matchers.port(r1, r2)
-        vcr.matchers.query(r1, r2)
+
+    return port
 
 
-def match_json_body(r1: Any, r2: Any) -> None:
-    """vcrpy matcher: equal parsed JSON bodies (raw bytes when a body is not JSON).
+def operation_matcher(scope: Scope = REKOGNITION) -> Matcher:
+    """Added to vcrpy's matchers: two in-scope requests match only with the same `X-Amz-Target`
+    (the operation) and equal parsed JSON bodies; an in-scope request never matches one outside
+    the scope; two requests outside it are not looked at (vcrpy's defaults never compare bodies,
+    and other tests must not start missing their recordings because this package is installed)."""
 
-    Only for AWS JSON requests: vcrpy's defaults never compare bodies, and other tests in the
-    same project must not start missing their recordings because this package is installed.
-    """
-    if not request_header(r1, "x-amz-target"):
-        return
-    if canonical_body(request_body(r1)) != canonical_body(request_body(r2)):
-        raise AssertionError("request bodies differ")
+    def aws_operation(r1: Any, r2: Any) -> None:
+        ours1, ours2 = scope(r1), scope(r2)
+        if not (ours1 or ours2):
+            return
+        a, b = aws_target(r1), aws_target(r2)
+        if ours1 != ours2 or a != b:
+            raise AssertionError(f"X-Amz-Target {a!r} != {b!r}")
+        if a and canonical_body(request_body(r1)) != canonical_body(request_body(r2)):
+            raise AssertionError("request bodies differ")
 
-
-def vcr_options() -> dict[str, Any]:
-    """Our settings as keyword arguments for `VCR.use_cassette` (pytest-recording's
-    `vcr_config`). No record_mode: that stays with `--record-mode`."""
-    return {
-        "match_on": MATCH_ON,
-        "before_record_request": scrub_request,
-        "before_record_response": scrub_response,
-        "filter_headers": tuple(sorted(REMOVED_HEADERS)),
-        "decode_compressed_response": True,
-    }
-
-
-def configure(recorder: vcr.VCR) -> vcr.VCR:
-    """Make our matchers and `vcr_options` the defaults of a vcrpy `VCR` (its attributes
-    carry the same names as the keyword arguments)."""
-    recorder.register_matcher("aws_target", match_aws_target)
-    recorder.register_matcher("json_body", match_json_body)
-    recorder.register_serializer("yaml", bounded_yaml.VcrSerializer)
-    for name, value in vcr_options().items():
-        setattr(recorder, name, value)
-    return recorder
+    return aws_operation

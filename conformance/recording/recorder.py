@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.errors import CassetteError
 from conformance.recording.cassette import load_interactions
-from conformance.recording.matchers import configure, request_body, request_header
+from conformance.recording.integration import configure
+from conformance.recording.matchers import request_body
+from conformance.recording.scope import EVERYTHING, request_header
 from conformance.recording.scrub import scrub_request, scrub_text
 
 if TYPE_CHECKING:
@@ -43,7 +45,8 @@ def use_cassette(path: Path, *, mode: str = "none") -> Iterator[vcr.cassette.Cas
         seen.append(request)
         return scrub_request(request)
 
-    recorder = configure(vcrpy.VCR(record_mode=mode))
+    # every request a run sends is ours, protocol probes without an X-Amz-Target included
+    recorder = configure(vcrpy.VCR(record_mode=mode), EVERYTHING)
     recorder.before_record_request = remember
     context = recorder.use_cassette(str(path))
     cassette = context.__enter__()

@@ -1,8 +1,11 @@
-"""vcrpy's `before_record_*` hooks: secrets are cleaned before vcrpy holds them in memory.
+"""What a recorded request or response becomes before it reaches a cassette file.
 
-Scrubbing at record time (rather than after the file is written) means a crash mid-recording
-can never leave a credential on disk. Replacements keep a cassette replayable: a fake account
-id keeps an ARN well-formed, a URL loses only its userinfo, unchanged bytes stay identical.
+`scrub_request` is vcrpy's `before_record_request` (it runs on live requests before vcrpy holds
+them, and on loaded ones before matching, so both sides compare scrubbed); responses are scrubbed
+by the persister (`integration`), the one place that sees a response with its request and so can
+tell Rekognition traffic from anything else. Either way nothing secret reaches the disk, even if
+a recording is cut short. Replacements keep a cassette replayable: a fake account id keeps an ARN
+well-formed, a URL loses only its userinfo, unchanged bytes stay identical.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from conformance.recording.patterns import (
     REMOVED_HEADERS,
     SECRET_QUERY_PARAMETERS,
 )
+from conformance.recording.scope import header_text
 from conformance.secret_patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
 
 
@@ -55,11 +59,6 @@ def scrub_uri(uri: str) -> str:
     if query != parts.query or netloc != parts.netloc:
         uri = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
     return scrub_text(uri)
-
-
-def header_text(value: Any) -> str:
-    """Header values arrive as bytes from botocore and as str from elsewhere."""
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else str(value)
 
 
 def scrub_request(request: Any) -> Any:

@@ -41,9 +41,8 @@ def test_search():
     assert rekognition.list_collections()["CollectionIds"] == ["c1"]
 
 
-def test_config(vcr_config, request):
-    assert vcr_config["match_on"][-2:] == ("aws_target", "json_body")
-    assert vcr_config["record_mode"] == (request.config.getoption("--record-mode") or "none")
+def test_config(vcr_config):
+    assert vcr_config == {{}}  # pytest-recording's own fixture, untouched
 """
 
 
@@ -107,7 +106,7 @@ def test_replay_matches_on_target_and_json_with_the_network_blocked(
     bare = pytester.runpytest_subprocess(
         *_without_plugin(), "--block-network", "-p", "no:cacheprovider"
     )
-    bare.assert_outcomes(failed=2)
+    bare.assert_outcomes(failed=1, passed=1)
     assert "KeyError: 'UserMatches'" in bare.stdout.str()
 
 
