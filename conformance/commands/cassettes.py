@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from conformance import secret_values
+from conformance import cassettes, secret_values
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from conformance.recording import lint, summarize
 from conformance.transport import local_credentials
@@ -31,7 +31,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     check.set_defaults(handler=_lint)
     show = actions.add_parser("show", help="what a cassette holds: operations and statuses")
-    show.add_argument("path", type=Path, metavar="PATH", help="the cassette file")
+    show.add_argument(
+        "path", type=cassettes.resolve, metavar="PATH", help="a file, or a shipped cassette's name"
+    )
     show.set_defaults(handler=_show)
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
+from conformance import cassettes
 from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION
 from conformance.errors import UsageError
 from conformance.parity import DEFAULT_TOLERANCE, compare, plan
@@ -42,7 +42,11 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     parser.add_argument(
-        "--cassette", type=Path, required=True, metavar="PATH", help="the recording to re-send"
+        "--cassette",
+        type=cassettes.resolve,
+        required=True,
+        metavar="PATH",
+        help="the recording to compare with: a file, or a shipped cassette's name",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conformance import engine, reports
+from conformance import cassettes, engine, reports
 from conformance.config import (
     DEFAULT_MAX_REQUESTS,
     DEFAULT_REGION,
@@ -65,7 +65,10 @@ def register(subparsers: Any) -> None:
         "--faces", metavar="DIR", help="seed from photos: one sub-folder of images per person"
     )
     where.add_argument(
-        "--cassette", metavar="PATH", help="judge a recorded run offline (nothing is sent)"
+        "--cassette",
+        metavar="PATH",
+        help="judge a recorded run offline (nothing is sent); a file, or a shipped cassette's "
+        "name (aws-example-search-users)",
     )
     where.add_argument(
         "--fault",
@@ -143,7 +146,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         max_requests=budget or None,
         rps=rps if args.rps is not None else None,
         report_dir=Path(args.report_dir) if args.report_dir else None,
-        cassette=Path(args.cassette) if args.cassette else None,
+        cassette=cassettes.resolve(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),
         examples_dir=Path(args.state_dir) / "examples",
         keep_collection=args.keep_collection,

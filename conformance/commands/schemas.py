@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.contract import derive, model
+from conformance.contract.schemas import schema_root
 from conformance.errors import UsageError
 
 DEFAULT_DIR = Path("schemas")
@@ -32,8 +33,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--dir",
         type=Path,
-        default=DEFAULT_DIR,
-        help="schema folder (default: ./schemas, relative to the current directory)",
+        default=None,
+        help="schema folder (default: ./schemas; check falls back to the installed package's "
+        "schemas where there is no ./schemas)",
     )
     parser.set_defaults(handler=run)
 
@@ -91,8 +93,18 @@ def drift(directory: Path) -> str:
     return "".join(chunks)
 
 
+def checked_dir(given: Path | None) -> Path:
+    """What `check` compares: the folder named, else ./schemas in a checkout, else the schemas
+    the installed package ships (so the command works after `pip install`, outside a clone)."""
+    if given is not None or DEFAULT_DIR.is_dir():
+        return given or DEFAULT_DIR
+    return Path(str(schema_root()))
+
+
 def run(args: argparse.Namespace) -> int:
-    directory: Path = args.dir
+    directory: Path = (
+        args.dir or DEFAULT_DIR if args.action == "generate" else checked_dir(args.dir)
+    )
     if args.action == "generate":
         written = generate(directory)
         print(

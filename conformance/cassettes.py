@@ -1,0 +1,52 @@
+"""The shipped cassettes, by name, wherever the package is installed.
+
+A wheel has no `cassettes/` folder next to the user's project: it carries the recordings as
+package data (`conformance/_cassettes`, force-included by pyproject), and a checkout has them in
+the repository's top-level folder. `path("aws-example-search-users")` finds either, so the
+recordings work the same after `pip install` as in a clone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.errors import CassetteError
+
+SUFFIX = ".yaml"
+
+
+def root() -> Path:
+    """Where the shipped cassettes live: inside the installed package, else the checkout's
+    `cassettes/` (an editable install has only that)."""
+    packaged = Path(__file__).resolve().parent / "_cassettes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "cassettes"
+
+
+def names() -> list[str]:
+    """Names of the shipped cassettes (file stems), sorted."""
+    return sorted(p.stem for p in root().glob("*" + SUFFIX))
+
+
+def path(name: str) -> Path:
+    """The file of the shipped cassette `name` (a `.yaml` suffix is allowed); a one-line
+    `CassetteError` listing the known names otherwise."""
+    stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
+    found = root() / (stem + SUFFIX)
+    if "/" in stem or "\\" in stem or not found.is_file():
+        known = ", ".join(names()) or "(none)"
+        raise CassetteError(f"no shipped cassette {name!r}; shipped: {known}")
+    return found
+
+
+def resolve(given: str | Path) -> Path:
+    """A command's `--cassette` value: an existing file as given, else a shipped cassette of
+    that name, else the path as given (whose reader then says it is missing)."""
+    candidate = Path(given)
+    if candidate.exists() or candidate.parent != Path("."):
+        return candidate
+    try:
+        return path(str(given))
+    except CassetteError:
+        return candidate
