@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import shutil
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +29,17 @@ if TYPE_CHECKING:
     from types_boto3_rekognition import RekognitionClient
 
     from conformance.results import RunResult
+    from conformance.shared_run import Outcome
 
 GROUP = "searchusers-conformance"
 CONFIG_KEY = pytest.StashKey[RunConfig]()
 RESULT_KEY = pytest.StashKey["RunResult"]()
 SEED_KEY = pytest.StashKey[int]()
+SHARED_KEY = pytest.StashKey[Path]()
 WORKER_SEED = "su_seed"
 """workerinput key: under xdist every worker must generate the same requests."""
-"""Credentials the embedded reference and emulators accept (they do not check signatures)."""
+WORKER_SHARED = "su_shared"
+"""workerinput key: the folder where one worker's gate run is shared with the others."""
 
 
 def _text(raw: str) -> str:
@@ -145,10 +151,6 @@ def build_run_config(config: pytest.Config) -> RunConfig:
     worker = getattr(config, "workerinput", None)
     if run_config.seed is None and isinstance(worker, dict) and WORKER_SEED in worker:
         run_config = dataclasses.replace(run_config, seed=int(worker[WORKER_SEED]))
-    if run_config.report_dir is not None and isinstance(worker, dict):
-        # each xdist worker runs the gate itself: separate folders, no torn files
-        workerid = str(worker.get("workerid", "worker"))
-        run_config = dataclasses.replace(run_config, report_dir=run_config.report_dir / workerid)
     return run_config
 
 
@@ -172,12 +174,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """xdist controller: hand every worker the same seed, so all generate the same requests."""
+    """xdist controller: hand every worker the same seed and the same folder for the session's
+    one gate run (named here, created only by a worker that runs the gate)."""
     config: pytest.Config = node.config
     if config.stash[CONFIG_KEY].seed is None:
         if SEED_KEY not in config.stash:
             config.stash[SEED_KEY] = random.randrange(2**31)
         node.workerinput[WORKER_SEED] = config.stash[SEED_KEY]
+    if SHARED_KEY not in config.stash:
+        name = f"searchusers-conformance-{uuid.uuid4().hex}"
+        config.stash[SHARED_KEY] = Path(tempfile.gettempdir()) / name
+    node.workerinput[WORKER_SHARED] = str(config.stash[SHARED_KEY])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """xdist controller: the shared gate run's folder goes with the session."""
+    if SHARED_KEY in config.stash:
+        shutil.rmtree(config.stash[SHARED_KEY], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -186,21 +199,37 @@ def searchusers_config(pytestconfig: pytest.Config) -> RunConfig:
     return pytestconfig.stash[CONFIG_KEY]
 
 
-@pytest.fixture(scope="session")
-def searchusers_run(pytestconfig: pytest.Config, searchusers_config: RunConfig) -> RunResult:
-    """Run the gate once per session (per xdist worker) and hand out its verdicts."""
+def _gate(run_config: RunConfig) -> Outcome:
+    """Run the gate and write its reports; a run that cannot verify is an outcome too."""
     from conformance.engine import run
     from conformance.errors import ConformanceError
     from conformance.reports import write_reports
+    from conformance.shared_run import Outcome
 
     try:
-        result = run(searchusers_config)
-        if searchusers_config.report_dir is not None:
-            write_reports(result, searchusers_config.report_dir)
+        result = run(run_config)
+        if run_config.report_dir is not None:
+            write_reports(result, run_config.report_dir)
     except ConformanceError as exc:
-        pytest.fail(f"searchusers-conformance could not verify: {exc}", pytrace=False)
-    pytestconfig.stash[RESULT_KEY] = result
-    return result
+        return Outcome(None, f"searchusers-conformance could not verify: {exc}")
+    return Outcome(result)
+
+
+@pytest.fixture(scope="session")
+def searchusers_run(pytestconfig: pytest.Config, searchusers_config: RunConfig) -> RunResult:
+    """Run the gate once per session and hand out its verdicts. Under xdist one worker runs
+    it and the others share its outcome (one collection, one report, one budget)."""
+    worker = getattr(pytestconfig, "workerinput", None)
+    if isinstance(worker, dict) and WORKER_SHARED in worker:
+        from conformance import shared_run
+
+        outcome = shared_run.once(Path(worker[WORKER_SHARED]), lambda: _gate(searchusers_config))
+    else:
+        outcome = _gate(searchusers_config)
+    if outcome.result is None:
+        pytest.fail(outcome.error or "searchusers-conformance: no result", pytrace=False)
+    pytestconfig.stash[RESULT_KEY] = outcome.result
+    return outcome.result
 
 
 @dataclass(frozen=True)
@@ -277,14 +306,26 @@ def check_search_users() -> CheckSearchUsers:
     return assert_conforms
 
 
+def _session_result(config: pytest.Config) -> RunResult | None:
+    """The gate's result if this session ran it: here, or (xdist controller) in a worker."""
+    if RESULT_KEY in config.stash:
+        return config.stash[RESULT_KEY]
+    if SHARED_KEY in config.stash:
+        from conformance import shared_run
+
+        outcome = shared_run.read(config.stash[SHARED_KEY])
+        return outcome.result if outcome is not None else None
+    return None
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """One closing line with the gate's verdict, when this process ran it."""
-    if RESULT_KEY not in config.stash:
+    """One closing line with the gate's verdict, when this session ran it."""
+    result = _session_result(config)
+    if result is None:
         return
     from conformance.reporting.failures import stats_line, verdict_line
     from conformance.reporting.redact import redact
 
-    result = config.stash[RESULT_KEY]
     terminalreporter.write_sep("-", GROUP)
     terminalreporter.write_line(redact(f"{result.target}: {verdict_line(result)}"))
     terminalreporter.write_line(redact(stats_line(result)))

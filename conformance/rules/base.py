@@ -63,6 +63,11 @@ class Rule:
     leaves_open: str = ""
     """What the rule deliberately does not judge because AWS documents nothing there."""
 
+    def __reduce__(self) -> tuple[Callable[[str], Rule], tuple[str]]:
+        """A rule pickles as its id (its check is often a closure): xdist workers share one
+        gate run's verdicts, and every process of an installation has the same catalog."""
+        return (by_id, (self.id,))
+
 
 @dataclass
 class RuleVerdict:
@@ -95,6 +100,15 @@ def rule(
         return check
 
     return register
+
+
+def by_id(rule_id: str) -> Rule:
+    """The registered rule `rule_id` (its family module is imported first if need be)."""
+    if rule_id not in _REGISTRY:
+        from conformance.rules import catalog
+
+        catalog()
+    return _REGISTRY[rule_id]
 
 
 def registered() -> tuple[Rule, ...]:

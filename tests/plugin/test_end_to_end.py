@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+from tests.serving import running_serve
 
 pytestmark = pytest.mark.slow
 
@@ -46,9 +49,39 @@ def test_broken_reference_fails_with_same_verdicts_under_xdist(pytester: pytest.
     parallel, parallel_outcomes = _suite(pytester, "parallel", "-n", "2", *args)
     assert parallel.ret == pytest.ExitCode.TESTS_FAILED
     assert parallel_outcomes == serial_outcomes
-    # every worker wrote its own reports: nothing collided
-    workers = sorted(p.name for p in (pytester.path / "out").iterdir() if p.is_dir())
-    assert workers == ["gw0", "gw1"]
-    for worker in workers:
-        report = json.loads((pytester.path / "out" / worker / "report.json").read_text())
-        assert report["exit_code"] == 1
+    # one gate run for the session: one set of reports, one verdict line
+    assert sorted(p.name for p in (pytester.path / "out").iterdir()) == [
+        "junit.xml",
+        "report.json",
+        "report.md",
+    ]
+    assert json.loads((pytester.path / "out" / "report.json").read_text())["exit_code"] == 1
+    assert parallel.stdout.str().count("requests: ") == 1
+
+
+REQUEST_LINE = re.compile(r'^\S+ "[A-Z]+ \S*" ')
+
+
+def test_under_xdist_the_gate_runs_once_against_a_real_server(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink, running_serve(stderr=sink) as (_process, url):
+        result, outcomes = _suite(
+            pytester,
+            "xdist",
+            "-n",
+            "2",
+            f"--su-endpoint-url={url}",
+            "--su-seed=3",
+            "--su-max-examples=3",
+            "--su-report-dir=out",
+        )
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-3000:]
+    assert "passed" in outcomes.values()
+    served = [line for line in log.read_text().splitlines() if REQUEST_LINE.match(line)]
+    assert sum(" CreateCollection " in line for line in served) == 1
+    assert sum(" DeleteCollection " in line for line in served) == 1
+    report = json.loads((pytester.path / "out" / "report.json").read_text())
+    assert len(served) == report["stats"]["total"]
+    assert result.stdout.str().count("requests: ") == 1
