@@ -28,6 +28,7 @@ from conformance.config import RunConfig
 if TYPE_CHECKING:
     from types_boto3_rekognition import RekognitionClient
 
+    from conformance.reference.protocol import ReferenceServer
     from conformance.results import RunResult
     from conformance.shared_run import Outcome
 
@@ -36,6 +37,7 @@ CONFIG_KEY = pytest.StashKey[RunConfig]()
 RESULT_KEY = pytest.StashKey["RunResult"]()
 SEED_KEY = pytest.StashKey[int]()
 SHARED_KEY = pytest.StashKey[Path]()
+REFERENCE_KEY = pytest.StashKey["ReferenceServer"]()
 WORKER_SEED = "su_seed"
 """workerinput key: under xdist every worker must generate the same requests."""
 WORKER_SHARED = "su_shared"
@@ -243,7 +245,9 @@ class TargetEndpoint:
 
 
 @pytest.fixture(scope="session")
-def searchusers_endpoint(searchusers_config: RunConfig) -> Iterator[TargetEndpoint]:
+def searchusers_endpoint(
+    pytestconfig: pytest.Config, searchusers_config: RunConfig
+) -> Iterator[TargetEndpoint]:
     """The configured target; for the embedded reference, a server living for the session."""
     if searchusers_config.cassette is not None:
         pytest.skip("a cassette replay has no live target to send requests to")
@@ -253,7 +257,70 @@ def searchusers_endpoint(searchusers_config: RunConfig) -> Iterator[TargetEndpoi
     from conformance.reference.protocol import ReferenceServer
 
     with ReferenceServer(faults=searchusers_config.faults, quiet=True) as server:
-        yield TargetEndpoint(server.url, searchusers_config.region, True)
+        pytestconfig.stash[REFERENCE_KEY] = server
+        try:
+            yield TargetEndpoint(server.url, searchusers_config.region, True)
+        finally:
+            del pytestconfig.stash[REFERENCE_KEY]
+
+
+@dataclass(frozen=True)
+class SeededCollection:
+    """A collection to point users' own tests at, as ListUsers and ListFaces describe it."""
+
+    collection_id: str
+    users: Mapping[str, tuple[str, ...]]
+    """UserId -> the FaceIds associated with it (empty for a user without faces)."""
+    unassociated_faces: tuple[str, ...]
+    """FaceIds indexed but associated with no user."""
+
+
+@pytest.fixture(scope="session")
+def searchusers_collection(
+    pytestconfig: pytest.Config,
+    searchusers_config: RunConfig,
+    searchusers_endpoint: TargetEndpoint,
+    rekognition_client: RekognitionClient,
+) -> SeededCollection:
+    """A collection with known users and faces. On the embedded reference: `demo`, with users
+    alice (2 faces), bob (2), carol (1) and dave (none), plus one unassociated face (alice's
+    likeness), the same as `serve --seed-demo`. With `--su-collection-id`: that collection, as
+    it is. Elsewhere nothing is created for users' tests: the fixture skips and says so."""
+    if searchusers_config.collection_id is not None:
+        collection_id = searchusers_config.collection_id
+    elif REFERENCE_KEY in pytestconfig.stash:
+        from conformance.reference.demo import DEMO_COLLECTION, seed_demo
+
+        server: ReferenceServer = pytestconfig.stash[REFERENCE_KEY]
+        seed_demo(server.store)
+        collection_id = DEMO_COLLECTION
+    else:
+        pytest.skip(
+            "searchusers_collection seeds only the embedded reference; "
+            "pass --su-collection-id to use a collection of yours"
+        )
+    return describe_collection(rekognition_client, collection_id)
+
+
+def describe_collection(client: RekognitionClient, collection_id: str) -> SeededCollection:
+    """Users and faces of `collection_id`, from every page of ListUsers and ListFaces."""
+    users: dict[str, list[str]] = {}
+    for users_page in client.get_paginator("list_users").paginate(CollectionId=collection_id):
+        for user in users_page.get("Users", []):
+            users.setdefault(user.get("UserId", ""), [])
+    unassociated: list[str] = []
+    for faces_page in client.get_paginator("list_faces").paginate(CollectionId=collection_id):
+        for face in faces_page.get("Faces", []):
+            owner, face_id = face.get("UserId"), face.get("FaceId", "")
+            if owner:
+                users.setdefault(owner, []).append(face_id)
+            else:
+                unassociated.append(face_id)
+    return SeededCollection(
+        collection_id,
+        {user: tuple(faces) for user, faces in sorted(users.items())},
+        tuple(unassociated),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,9 @@ from tests.reporting.conftest import failing_verdict, make_exchange, make_result
 
 # In-process pytester runs restore sys.modules afterwards; C extensions such as numpy's cannot be
 # loaded twice per process, so they are imported here, before any inner run, and stay loaded.
+# The same holds for the rule families: one imported inside an inner run would be dropped and
+# imported again by the next, registering its rules twice in the registry that stays.
+catalog()
 
 FakeRun = Callable[[RunConfig], RunResult]
 

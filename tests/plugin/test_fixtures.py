@@ -74,3 +74,36 @@ def test_endpoint(rekognition_client, searchusers_endpoint):
         "--su-region=eu-west-1",
     )
     result.assert_outcomes(passed=1)
+
+
+def test_searchusers_collection_has_the_documented_shape(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_seeded="""
+def test_shape(searchusers_collection, rekognition_client):
+    seeded = searchusers_collection
+    assert seeded.collection_id == "demo"
+    assert {user: len(faces) for user, faces in seeded.users.items()} == {
+        "alice": 2, "bob": 2, "carol": 1, "dave": 0}
+    assert len(seeded.unassociated_faces) == 1
+    answer = rekognition_client.search_users(
+        CollectionId=seeded.collection_id, FaceId=seeded.users["alice"][0],
+        UserMatchThreshold=0, MaxUsers=5)
+    assert "alice" in [m["User"]["UserId"] for m in answer["UserMatches"]]
+
+
+def test_once_per_session(searchusers_collection):
+    assert searchusers_collection.users["bob"]
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_searchusers_collection_skips_where_it_would_have_to_write(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_seeded="def test_it(searchusers_collection):\n    pass\n")
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "--su-endpoint-url", "http://127.0.0.1:9", "-rs"
+    )
+    result.assert_outcomes(skipped=1)
+    assert "pass --su-collection-id" in result.stdout.str()
