@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.plugin import SETTINGS
+from conformance.plugin_settings import SETTINGS
 
 CONFIG_PROBE = """
 import json

@@ -1,0 +1,111 @@
+"""What the plugin's fixtures hand to users' tests, imported only when a fixture is requested.
+
+The plugin module loads in every pytest run of the environment, so it keeps only thin fixture
+functions; the types users receive (`TargetEndpoint`, `SeededCollection`) and the work behind
+them live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from types_boto3_rekognition import RekognitionClient
+
+    from conformance.config import RunConfig
+    from conformance.shared_run import Outcome
+
+
+@dataclass(frozen=True)
+class TargetEndpoint:
+    """Where user tests should send requests: url None means AWS itself."""
+
+    url: str | None
+    region: str
+    loopback: bool
+    """True when any credentials will do (embedded reference)."""
+
+
+@dataclass(frozen=True)
+class SeededCollection:
+    """A collection to point users' own tests at, as ListUsers and ListFaces describe it."""
+
+    collection_id: str
+    users: Mapping[str, tuple[str, ...]]
+    """UserId -> the FaceIds associated with it (empty for a user without faces)."""
+    unassociated_faces: tuple[str, ...]
+    """FaceIds indexed but associated with no user."""
+
+
+def gate(run_config: RunConfig) -> Outcome:
+    """Run the gate and write its reports; a run that cannot verify is an outcome too."""
+    from conformance.engine import run
+    from conformance.errors import ConformanceError
+    from conformance.reports import write_reports
+    from conformance.shared_run import Outcome
+
+    try:
+        result = run(run_config)
+        if run_config.report_dir is not None:
+            write_reports(result, run_config.report_dir)
+    except ConformanceError as exc:
+        return Outcome(None, f"searchusers-conformance could not verify: {exc}")
+    return Outcome(result)
+
+
+def rekognition_client(run_config: RunConfig, endpoint: TargetEndpoint) -> RekognitionClient:
+    """A boto3 Rekognition client for the target; loopback credentials where any will do."""
+    import boto3
+
+    from conformance import secret_values
+    from conformance.transport import LOOPBACK_CREDENTIALS
+
+    session = boto3.Session(profile_name=run_config.profile)
+    key: str | None = None
+    secret: str | None = None
+    if endpoint.loopback or (endpoint.url is not None and session.get_credentials() is None):
+        key, secret = LOOPBACK_CREDENTIALS.access_key, LOOPBACK_CREDENTIALS.secret_key
+    else:
+        secret_values.remember(session.get_credentials())  # masked in what the plugin prints
+    return session.client(
+        "rekognition",
+        region_name=endpoint.region,
+        endpoint_url=endpoint.url,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+    )
+
+
+def describe_collection(client: RekognitionClient, collection_id: str) -> SeededCollection:
+    """Users and faces of `collection_id`, from every page of ListUsers and ListFaces."""
+    users: dict[str, list[str]] = {}
+    for users_page in client.get_paginator("list_users").paginate(CollectionId=collection_id):
+        for user in users_page.get("Users", []):
+            users.setdefault(user.get("UserId", ""), [])
+    unassociated: list[str] = []
+    for faces_page in client.get_paginator("list_faces").paginate(CollectionId=collection_id):
+        for face in faces_page.get("Faces", []):
+            owner, face_id = face.get("UserId"), face.get("FaceId", "")
+            if owner:
+                users.setdefault(owner, []).append(face_id)
+            else:
+                unassociated.append(face_id)
+    return SeededCollection(
+        collection_id,
+        {user: tuple(faces) for user, faces in sorted(users.items())},
+        tuple(unassociated),
+    )
+
+
+def assert_conforms(request: Mapping[str, Any], response: Mapping[str, Any]) -> None:
+    """Raise AssertionError listing every single-exchange rule the pair violates."""
+    __tracebackhide__ = True  # the failure belongs to the caller's test, not to this helper
+    from conformance.reporting.redact import redact
+    from conformance.rules.single import check_search_users
+
+    violations = check_search_users(request, response)
+    if violations:
+        lines = "\n".join(f"- {finding.message}" for finding in violations)
+        raise AssertionError(redact(f"SearchUsers answer violates the contract:\n{lines}"))
