@@ -25,26 +25,29 @@ def root() -> Path:
 
 
 def names() -> list[str]:
-    """Names of the shipped cassettes (file stems), sorted."""
-    return sorted(p.stem for p in root().glob("*" + SUFFIX))
+    """Names of the shipped cassettes, sorted: file paths below the folder, without `.yaml`
+    (`reference-gate`, `search-users-by-image/aws-example`)."""
+    top = root()
+    return sorted(p.relative_to(top).with_suffix("").as_posix() for p in top.rglob("*" + SUFFIX))
 
 
 def path(name: str) -> Path:
     """The file of the shipped cassette `name` (a `.yaml` suffix is allowed); a one-line
     `CassetteError` listing the known names otherwise."""
     stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-    found = root() / (stem + SUFFIX)
-    if "/" in stem or "\\" in stem or not found.is_file():
-        known = ", ".join(names()) or "(none)"
-        raise CassetteError(f"no shipped cassette {name!r}; shipped: {known}")
-    return found
+    known = names()
+    if stem not in known:  # also what keeps `..` and absolute paths out
+        raise CassetteError(
+            f"no shipped cassette {name!r}; shipped: {', '.join(known) or '(none)'}"
+        )
+    return root() / (stem + SUFFIX)
 
 
 def resolve(given: str | Path) -> Path:
     """A command's `--cassette` value: an existing file as given, else a shipped cassette of
     that name, else the path as given (whose reader then says it is missing)."""
     candidate = Path(given)
-    if candidate.exists() or candidate.parent != Path("."):
+    if candidate.exists():
         return candidate
     try:
         return path(str(given))

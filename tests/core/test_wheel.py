@@ -57,7 +57,8 @@ def test_shipped_cassettes_are_package_data_reachable_by_name(
     module, cassette, names = done.stdout.splitlines()
     assert Path(module).is_relative_to(installed)
     assert Path(cassette).is_relative_to(installed) and Path(cassette).is_file()
-    assert {"aws-example-search-users", "reference-gate"} <= set(names.split(","))
+    shipped = {"aws-example-search-users", "reference-gate", "search-users-by-image/aws-example"}
+    assert shipped <= set(names.split(","))
     shown = run(installed, tmp_path, "-m", "conformance", "cassettes", "show", "reference-gate")
     assert shown.returncode == 0, shown.stderr
     assert str(installed) in shown.stdout and "SearchUsers" in shown.stdout
