@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.availability import Unavailable
 from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS
 from conformance.exchange import Exchange
 from conformance.rules.base import Level, RuleVerdict, Status
@@ -29,6 +30,9 @@ class RunResult:
     configuration): the cause, which reports show as one errored test case."""
     start_exit_code: int = EXIT_UNVERIFIED
     """The exit code of that error: 2 for the target, 4 for the configuration."""
+    unavailable: Sequence[Unavailable] = ()
+    """Operations the target does not implement, in the order to implement them: the cause
+    every report names first (see `conformance.availability`)."""
 
     def failing(self) -> list[RuleVerdict]:
         """Verdicts that fail the gate: MUST violations, and SHOULD ones under --strict."""

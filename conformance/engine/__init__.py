@@ -18,19 +18,27 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from conformance import availability
 from conformance.config import RunConfig
+from conformance.engine import probing
 from conformance.engine import stateful as stateful_phase
 from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
 from conformance.engine.health import MOSTLY, health_problem, judgeable
 from conformance.engine.interrupts import sigterm_as_interrupt
-from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
+from conformance.engine.phases import (
+    boundary,
+    metamorphic,
+    negative,
+    presence,
+    properties,
+    protocol,
+)
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
-from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.results import RunResult
-from conformance.rules import catalog, judge
+from conformance.rules import catalog
 from conformance.rules.base import Level, RuleVerdict, Status
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
@@ -78,19 +86,23 @@ def run(
                     session.client.on_exchange(progress)
                 stats = session.client.stats
                 try:
-                    notes += _exercise(config, session, the_plan)
+                    notes += _exercise(config, session, the_plan, exchanges, say)
                 except BudgetExhausted as stopped:
                     reason = f"{stopped}; rules it left unexercised are not verified"
                 if config.keep_collection and _fails(config, exchanges):
                     kept = session.keep()
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
-    verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
+    judged = availability.judge_log(judgeable(exchanges), strict_schema=config.strict_schema)
+    verdicts = judged.verdicts
     if config.read_only:
         _explain_read_only(verdicts)
-    # an unhealthy target is the root cause of whatever else went wrong (a budget spent on
-    # retries, say): say it first
-    reason = "; ".join(r for r in (health_problem(exchanges), reason) if r) or None
+    # a missing operation, then an unhealthy target, is the root cause of whatever else went
+    # wrong (a budget spent on retries, say): say them first
+    missing = availability.todo_line(judged.unavailable) if judged.unavailable else None
+    names = {gap.operation for gap in judged.unavailable}
+    health = health_problem([e for e in exchanges if e.operation not in names])
+    reason = "; ".join(r for r in (missing, health, reason) if r) or None
     return RunResult(
         target=target.description,
         verdicts=verdicts,
@@ -105,13 +117,15 @@ def run(
             "kept_collection": kept,
             "cleanup_command": target.cleanup_line(kept) if kept else None,
         },
+        unavailable=judged.unavailable,
     )
 
 
 def _fails(config: RunConfig, exchanges: list[Exchange]) -> bool:
     """Whether the run so far fails the gate: judged once more before teardown, only when
     --keep-collection asks whether the collection is worth keeping."""
-    verdicts = judge(Evidence(judgeable(exchanges), strict_schema=config.strict_schema))
+    judged = availability.judge_log(judgeable(exchanges), strict_schema=config.strict_schema)
+    verdicts = judged.verdicts
     return any(
         v.status is Status.FAIL and (config.strict or v.rule.level is Level.MUST) for v in verdicts
     )
@@ -150,12 +164,27 @@ def describe(config: RunConfig) -> str:
     return f"AWS ({config.region})" if config.aws else "embedded reference"
 
 
-def _exercise(config: RunConfig, session: Session, the_plan: Plan) -> list[str]:
-    """Set the collection up, read it, and run every phase; returns notes for the summary."""
-    collection = session.setup()
+def _exercise(
+    config: RunConfig,
+    session: Session,
+    the_plan: Plan,
+    exchanges: list[Exchange],
+    say: Notice,
+) -> list[str]:
+    """Probe, set the collection up, read it, and run every phase; returns summary notes."""
+    needed = presence.operations(
+        read_only=config.read_only, stateful=_stateful_module(config) is not None
+    )
+    missing = probing.probe(session, needed, exchanges, say)
+    try:
+        collection = session.setup()
+    except ConformanceError as failed:
+        # seeding's first request is CreateCollection's probe: name every gap, not just it
+        probing.stop_if_missing(availability.unavailable(exchanges), session, failed)
+        raise
     found = discover(session.client, collection)
     _require_content(found, session)
-    ctx = Context(config, session, found, the_plan.seed)
+    ctx = Context(config, session, found, the_plan.seed, unavailable=missing)
     ctx.send_all(boundary.requests(ctx))
     ctx.send_all(negative.requests(ctx))
     outcome = properties.run(ctx, the_plan.property_examples)
@@ -165,13 +194,21 @@ def _exercise(config: RunConfig, session: Session, the_plan: Plan) -> list[str]:
     ctx.send_all(protocol.requests(ctx))
     stateful = _stateful_module(config)
     stateful_notes: list[str] = []
-    if stateful is not None and session.writable:
+    lacking = sorted(missing & availability.STATEFUL_NEEDS)
+    if stateful is not None and session.writable and lacking:
+        stateful_notes = [f"stateful phase skipped: {', '.join(lacking)} unavailable"]
+    elif stateful is not None and session.writable:
         stateful_notes = list(stateful.run(ctx) or [])
     notes = list(outcome.notes) + stateful_notes
     if outcome.falsified:
         notes.append(f"property phase falsified (shrunk): {outcome.falsified}")
     if ctx.skipped:
         notes.append(f"read-only: skipped {len(ctx.skipped)} probe(s) ({', '.join(ctx.skipped)})")
+    if ctx.withheld:
+        notes.append(
+            f"not sent: {len(ctx.withheld)} request(s) to operations the target does not "
+            f"implement ({', '.join(sorted(missing))})"
+        )
     return notes
 
 

@@ -50,6 +50,11 @@ class Context:
     seed: int
     skipped: list[str] = field(default_factory=list)
     """Labels of requests the session refused to send (read-only), for the summary."""
+    unavailable: frozenset[str] = frozenset()
+    """Operations the target showed it does not implement (see `phases.presence`): sending
+    them again would only buy the same HTML page."""
+    withheld: list[str] = field(default_factory=list)
+    """Labels of requests not sent because their operation is unavailable."""
 
     @property
     def collection_id(self) -> str:
@@ -59,9 +64,15 @@ class Context:
         """A generator per purpose, so adding one phase does not reshuffle another's picks."""
         return random.Random(f"{self.seed}:{purpose}")
 
+    def allows(self, operation: str | None) -> bool:
+        return self.session.allows(operation) and operation not in self.unavailable
+
     def send(self, request: Request) -> Exchange | None:
         if not self.session.allows(request.operation):
             self.skipped.append(request.label)
+            return None
+        if request.operation in self.unavailable:
+            self.withheld.append(request.label)
             return None
         client = self.session.client
         if isinstance(request, Call):

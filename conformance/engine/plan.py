@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from conformance.config import RunConfig
 from conformance.engine import discovery
-from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
+from conformance.engine.phases import (
+    boundary,
+    metamorphic,
+    negative,
+    presence,
+    properties,
+    protocol,
+)
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
 from conformance.transport import RAW
 
@@ -51,6 +58,7 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
     """
     seed = config.seed if config.seed is not None else default_seed(target)
     fixed: Counter[str] = Counter(target.setup_plan())
+    fixed.update(presence.operations(read_only=config.read_only, stateful=stateful_bound > 0))
     fixed["DescribeCollection"] += 1 + 2  # the collection, then two missing ones
     fixed["ListUsers"] += discovery.MAX_PAGES
     fixed["ListFaces"] += discovery.MAX_PAGES

@@ -29,6 +29,7 @@ from rich.text import Text
 
 from conformance.exchange import Exchange
 from conformance.reporting.failures import (
+    cause_lines,
     deviations,
     endpoint,
     failed,
@@ -266,6 +267,11 @@ def print_summary(
     `full_report`: the report.json this run writes, if it writes one (where hidden violations
     can be read)."""
     out = console or make_console()
+    causes = cause_lines(result)
+    for line in causes:
+        out.print(Text(line, style="bold red"), soft_wrap=True)
+    if causes:
+        out.print()
     out.print(_rules_table(result))
     where = endpoint(result)
     parity = {id(v) for v in deviations(result)}

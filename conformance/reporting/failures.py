@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from conformance.availability import headline
 from conformance.exchange import Exchange
 from conformance.reporting.redact import excerpt
 from conformance.reporting.reproduce import Endpoint, endpoint_of, reproduce
@@ -28,6 +29,14 @@ def deviations(result: RunResult) -> list[RuleVerdict]:
     """Failed SHOULD rules that do not fail the gate (they would under --strict)."""
     failing = {id(v) for v in result.failing()}
     return [v for v in result.verdicts if v.status is Status.FAIL and id(v) not in failing]
+
+
+def cause_lines(result: RunResult) -> list[str]:
+    """What every report says before anything else: operations the target does not implement.
+
+    A missing operation explains every other symptom of the run, so it must not be the last
+    of a thousand lines."""
+    return headline(result.unavailable)
 
 
 def verdict_line(result: RunResult) -> str:

@@ -54,6 +54,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "verdict": verdict_line(result),
         "unverified_reason": result.unverified_reason,
         "start_error": result.start_error,
+        "unavailable": [gap.to_dict() for gap in result.unavailable],
         "duration_s": round(result.duration_s, 3),
         "stats": {
             "total": stats.total,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from conformance.availability import todo_line
 from conformance.reporting.failures import deviations, endpoint, failure_text
 from conformance.results import RunResult
 from conformance.rules.base import Status
@@ -70,6 +71,10 @@ def _properties(suite: ET.Element, result: RunResult) -> None:
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="target", value=result.target)
     ET.SubElement(properties, "property", name="exit_code", value=str(result.exit_code))
+    if result.unavailable:
+        ET.SubElement(
+            properties, "property", name="unavailable", value=todo_line(result.unavailable)
+        )
     if result.unverified_reason:
         ET.SubElement(
             properties, "property", name="unverified_reason", value=result.unverified_reason

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from conformance.reporting.failures import (
+    cause_lines,
     deviations,
     endpoint,
     failed,
@@ -40,9 +41,10 @@ def render_catalog(rules: Iterable[Rule]) -> str:
 
 def render_markdown(result: RunResult) -> str:
     parity = {id(v) for v in deviations(result)}
-    lines = [
-        "# SearchUsers conformance",
-        "",
+    lines = ["# SearchUsers conformance", ""]
+    for line in cause_lines(result):
+        lines += [f"**{cell(line)}**", ""]
+    lines += [
         f"- target: {result.target}",
         f"- verdict: **{verdict_line(result)}** (exit code {result.exit_code})",
         f"- {stats_line(result)}",

@@ -27,6 +27,9 @@ FAMILIES = (
 )
 
 
+UNEXERCISED = "no exchange exercised this rule"
+
+
 def catalog() -> tuple[Rule, ...]:
     for family in FAMILIES:
         importlib.import_module(f"conformance.rules.{family}")
@@ -58,9 +61,9 @@ def judge(evidence: Evidence, rules: Iterable[Rule] | None = None) -> list[RuleV
             status = Status.PASS
         else:
             status = Status.NOT_VERIFIED
-        reason = "" if findings else "no exchange exercised this rule"
+        reason = "" if findings else UNEXERCISED
         verdicts.append(RuleVerdict(rule, status, len(findings), violations, reason))
     return verdicts
 
 
-__all__ = ["Finding", "Level", "Rule", "RuleVerdict", "Status", "catalog", "judge"]
+__all__ = ["UNEXERCISED", "Finding", "Level", "Rule", "RuleVerdict", "Status", "catalog", "judge"]

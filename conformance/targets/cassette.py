@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from conformance.availability import judge_log, todo_line
 from conformance.config import RunConfig
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
-from conformance.evidence import Evidence
 from conformance.exchange import Exchange
 from conformance.recording import load
 from conformance.results import RunResult
-from conformance.rules import judge
 from conformance.transport import RAW, TransportStats
 
 TRUSTED_SHARE = 0.5
@@ -61,17 +60,19 @@ def replay(config: RunConfig) -> RunResult:
     with network_blocked():
         exchanges, about = load(path)
         _require_searches(path, exchanges)
-        evidence = Evidence(exchanges, strict_schema=config.strict_schema)
-        verdicts = judge(evidence)
+        judged = judge_log(exchanges, strict_schema=config.strict_schema)
     source = about.get("source")
+    missing = todo_line(judged.unavailable) if judged.unavailable else None
+    reasons = (missing, _unverified_recording(about), _untrustworthy(judged.judged))
     return RunResult(
         target=f"cassette {path}",
-        verdicts=verdicts,
+        verdicts=judged.verdicts,
         exchanges=exchanges,
         stats=_stats(exchanges),
         strict=config.strict,
         duration_s=time.perf_counter() - started,
-        unverified_reason=_unverified_recording(about) or _untrustworthy(evidence),
+        unverified_reason="; ".join(r for r in reasons if r) or None,
+        unavailable=judged.unavailable,
         settings={
             "cassette": str(path),
             "source": source if isinstance(source, str) else None,
@@ -102,9 +103,9 @@ def _unverified_recording(about: dict[str, Any]) -> str | None:
     return None
 
 
-def _untrustworthy(evidence: Evidence) -> str | None:
-    total = len(evidence.exchanges)
-    definitive = len(evidence.answered)
+def _untrustworthy(exchanges: list[Exchange]) -> str | None:
+    total = len(exchanges)
+    definitive = sum(1 for e in exchanges if not e.throttled and not e.server_error)
     if definitive >= TRUSTED_SHARE * total:
         return None
     return (

@@ -10,6 +10,7 @@ import pytest
 from conformance.config import RunConfig
 from conformance.engine import plan, run
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS
+from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Status
@@ -50,12 +51,16 @@ def test_stays_within_the_announced_plan(gate: RunResult) -> None:
 
 def test_collection_is_deleted_and_labelled(gate: RunResult) -> None:
     created = [e for e in gate.exchanges if e.operation == "CreateCollection"]
-    deleted = [e for e in gate.exchanges if e.operation == "DeleteCollection"]
+    deleted = [e for e in gate.exchanges if e.operation == "DeleteCollection" and e.ok]
     assert len(created) == 1 and len(deleted) == 1
     assert deleted[0].ok and deleted[0].params == created[0].params
+    # the availability probe's DeleteCollection addressed a collection that never existed
+    probed = [e for e in gate.exchanges if e.operation == "DeleteCollection" and not e.ok]
+    assert [e.error_type for e in probed] == ["ResourceNotFoundException"]
     assert all(e.label for e in gate.exchanges)
     phases = Counter(e.label.split(":")[0] for e in gate.exchanges)
     for phase in (
+        "availability",
         "seed",
         "discovery",
         "boundary",
@@ -79,7 +84,9 @@ def property_requests(result: RunResult) -> list[str]:
     """The property phase's requests, with run-specific ids replaced by what hypothesis chose:
     the collection under test, and the rank of a FaceId among the faces ListFaces returned."""
     collection = next(e for e in result.exchanges if e.operation == "CreateCollection")
-    listing = next(e for e in result.exchanges if e.operation == "ListFaces")
+    listing = next(
+        e for e in result.exchanges if e.label == "discovery" and e.operation == "ListFaces"
+    )
     faces = sorted(face["FaceId"] for face in listing.json["Faces"])
     text = [e.request_body.decode() for e in result.exchanges if e.label == "property"]
     text = [t.replace(collection.params["CollectionId"], "<collection>") for t in text]
@@ -106,6 +113,10 @@ def test_a_broken_reference_fails_the_gate(fault: str, rule: str) -> None:
     assert rule in failed
 
 
+def created(result: RunResult) -> Exchange:
+    return next(e for e in result.exchanges if e.operation == "CreateCollection")
+
+
 def test_property_failures_shrink_and_replay_first(tmp_path: Path) -> None:
     config = RunConfig(faults=("unordered-results",), examples_dir=tmp_path)
     first = run(config)
@@ -115,8 +126,8 @@ def test_property_failures_shrink_and_replay_first(tmp_path: Path) -> None:
     second = run(config)
     replayed = next(e for e in second.exchanges if e.label == "property")
     shrunk = falsified[0].split("(shrunk): ", 1)[1].split("}: ", 1)[0] + "}"
-    collection = first.exchanges[0].params["CollectionId"]
+    collection = created(first).params["CollectionId"]
     again = replayed.request_body.decode().replace(
-        second.exchanges[0].params["CollectionId"], collection
+        created(second).params["CollectionId"], collection
     )
     assert again == shrunk

@@ -71,7 +71,7 @@ class PropertyOutcome:
 
 def run(ctx: Context, examples: int) -> PropertyOutcome:
     outcome = PropertyOutcome()
-    if examples <= 0 or not ctx.session.allows("SearchUsers"):
+    if examples <= 0 or not ctx.allows("SearchUsers"):
         return outcome
     found = ctx.discovery
     generated = search_users_requests(

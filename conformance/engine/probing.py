@@ -1,0 +1,83 @@
+"""Before the run spends anything on phases: which operations does the target lack?
+
+`probe` sends `phases.presence`'s one call per needed operation and announces every missing one
+at once (through the run's notice callback, so the cause leads the output); when setup itself
+cannot succeed, `stop_if_missing` ends the run with the whole to-do list in one line instead of
+the first gap seeding happens to hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conformance import availability
+from conformance.engine.context import Call
+from conformance.engine.phases import presence
+from conformance.errors import ConformanceError
+from conformance.exchange import Exchange
+from conformance.targets.base import Session
+
+Notice = Callable[[str], None]
+
+
+def probe(
+    session: Session, needed: list[str], exchanges: list[Exchange], say: Notice
+) -> frozenset[str]:
+    """Call each operation the run needs once; stop when one that setup needs is missing.
+
+    Returns the operations found missing; each is announced at once, so the cause is on the
+    first lines of the output rather than after a cascade of failures.
+    """
+    for call in presence.probes(needed):
+        if session.allows(call.operation):
+            _send(session, call)
+    missing = availability.unavailable(exchanges)
+    names = {gap.operation for gap in missing}
+    if _blocking(missing, session) and session.writable and "DeleteCollection" not in names:
+        # the run stops here, so seeding will not probe CreateCollection: complete the list
+        create, undo = presence.creation()
+        created = _send(session, create)
+        if not created.client_error:
+            _send(session, undo)
+        missing = availability.unavailable(exchanges)
+    for gap in missing:
+        say(gap.line())
+    stop_if_missing(missing, session, None)
+    return frozenset(gap.operation for gap in missing)
+
+
+def _send(session: Session, call: Call) -> Exchange:
+    return session.client.call(call.operation, call.params, label=call.label)
+
+
+SEEDED_SETUP_NEEDS = frozenset(
+    {"CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces", "ListUsers", "ListFaces"}
+    | {"DeleteCollection"}  # a collection the run could not delete must not be created
+)
+READ_ONLY_SETUP_NEEDS = frozenset({"DescribeCollection", "ListUsers", "ListFaces"})
+
+
+def stop_if_missing(
+    missing: list[availability.Unavailable], session: Session, failed: ConformanceError | None
+) -> None:
+    """Without these the run has no collection to judge: the whole to-do list, one line."""
+    blocking = _blocking(missing, session)
+    if not blocking:
+        return
+    names = {gap.operation for gap in missing}
+    unprobed = ""
+    if session.writable and failed is None and "DeleteCollection" in names:
+        unprobed = (
+            " (CreateCollection was not tried: without DeleteCollection the collection it "
+            "might create could not be removed)"
+        )
+    cannot = "set up (or delete) its collection" if session.writable else "read the collection"
+    raise ConformanceError(
+        f"{availability.todo_line(missing)}{unprobed}; without {', '.join(blocking)} the run "
+        f"cannot {cannot}: nothing was verified"
+    ) from failed
+
+
+def _blocking(missing: list[availability.Unavailable], session: Session) -> list[str]:
+    needs = SEEDED_SETUP_NEEDS if session.writable else READ_ONLY_SETUP_NEEDS
+    return [gap.operation for gap in missing if gap.operation in needs]
