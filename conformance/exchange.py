@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -227,6 +228,14 @@ def rekognition_operations() -> frozenset[str]:
     from conformance.contract.model import service_model  # deferred: botocore is heavy
 
     return frozenset(service_model().operation_names)
+
+
+def phase_of(label: str, operation: str | None) -> str:
+    """The phase a request belongs to: the first word of the engine's label ("seed",
+    "protocol:not-json" -> "protocol"), else its operation. Every count per phase (the
+    transport's, the progress display's, the plan's) uses this one reading."""
+    match = re.match(r"[A-Za-z0-9_.-]+", label)
+    return match.group(0) if match else (operation or "raw")
 
 
 def operation_from_target(target: str | None) -> str | None:

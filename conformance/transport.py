@@ -41,7 +41,13 @@ from conformance.errors import (
     UnreadableResponse,
     UsageError,
 )
-from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target, scrub_headers
+from conformance.exchange import (
+    TARGET_PREFIX,
+    Exchange,
+    operation_from_target,
+    phase_of,
+    scrub_headers,
+)
 from conformance.reporting.redact import excerpt
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -104,6 +110,8 @@ class TransportStats:
     """What was sent: the numbers a user pays for, shown in every summary."""
 
     sent: Counter[str] = field(default_factory=Counter)
+    phases: Counter[str] = field(default_factory=Counter)
+    """The same requests by phase (`exchange.phase_of`): both add up to `total`."""
     throttled: int = 0
     server_errors: int = 0
     retries: int = 0
@@ -226,7 +234,7 @@ class Transport:
         while True:
             attempts += 1
             status, response_headers, response_body, sent_headers = self._send_once(
-                operation, headers, body
+                operation, headers, body, label
             )
             exchange = Exchange(
                 index=self._next_index(),
@@ -294,7 +302,7 @@ class Transport:
         allowed = self.settings.allowed_operations
         return allowed is None or operation in allowed
 
-    def _reserve(self, operation: str | None) -> None:
+    def _reserve(self, operation: str | None, label: str = "") -> None:
         """Charge one request to the budget and wait for the rate limiter's next slot."""
         if not self.permits(operation):
             raise UsageError(
@@ -305,6 +313,7 @@ class Transport:
             if budget is not None and self.stats.total >= budget - self._held_back:
                 raise BudgetExhausted(f"request budget of {budget} exhausted (--max-requests)")
             self.stats.sent[operation or RAW] += 1
+            self.stats.phases[phase_of(label, operation)] += 1
             delay = 0.0
             if self.settings.rps:
                 now = self._clock()
@@ -315,9 +324,9 @@ class Transport:
             self._sleep(delay)
 
     def _send_once(
-        self, operation: str | None, headers: Mapping[str, str], body: bytes
+        self, operation: str | None, headers: Mapping[str, str], body: bytes, label: str
     ) -> tuple[int, dict[str, str], bytes, dict[str, str]]:
-        self._reserve(operation)
+        self._reserve(operation, label)
         request = botocore.awsrequest.AWSRequest(
             method="POST", url=self.settings.endpoint_url, data=body, headers=dict(headers)
         )

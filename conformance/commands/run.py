@@ -203,12 +203,15 @@ def write(result: RunResult, report_dir: Path) -> None:
 def gate(config: RunConfig) -> int:
     plan = engine.plan(config)
     if config.cassette is None:
-        reports.print_plan(plan.operations, budget=plan.budget, target=plan.target)
+        reports.print_plan(
+            plan.operations, budget=plan.budget, target=plan.target, phases=plan.phases
+        )
         print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
     for note in plan.notes:
         print(f"note: {reports.redact(note)}", file=sys.stderr)
     with reports.ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
         result = engine.run(config, progress=progress, notice=warn)
+        progress.finish(result.stats)
     written = config.report_dir / "report.json" if config.report_dir is not None else None
     reports.print_summary(result, full_report=str(written) if written else None)
     if config.report_dir is not None:

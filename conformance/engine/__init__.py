@@ -258,6 +258,7 @@ def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> dic
         "profile": config.profile,
         "keep_collection": config.keep_collection,
         "planned_requests": the_plan.total if the_plan else None,
+        "planned_phases": the_plan.phases if the_plan else {},
         "notes": notes,
     }
 

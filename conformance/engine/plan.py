@@ -26,6 +26,21 @@ from conformance.engine.phases import (
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
 from conformance.transport import RAW
 
+PHASES = (
+    presence.LABEL,
+    "setup",
+    "seed",
+    "discovery",
+    boundary.LABEL,
+    negative.LABEL,
+    properties.LABEL,
+    metamorphic.LABEL,
+    protocol.LABEL,
+    "stateful",
+    "teardown",
+)
+"""The phases in the order a run goes through them (labels' first words)."""
+
 STATEFUL = "(stateful phase)"
 """The stateful phase mixes every write operation; the plan shows its allowance as one line."""
 
@@ -38,6 +53,9 @@ class Plan:
     seed: int
     property_examples: int
     notes: list[str] = field(default_factory=list)
+    phases: dict[str, int] = field(default_factory=dict)
+    """The same requests by phase (the first word of each request's label, as the transport
+    counts what was sent), so a run's summary can set what each phase sent beside its share."""
 
     @property
     def total(self) -> int:
@@ -57,16 +75,30 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
     when the fixed phases leave no room for it.
     """
     seed = config.seed if config.seed is not None else default_seed(target)
-    fixed: Counter[str] = Counter(target.setup_plan())
-    fixed.update(presence.operations(read_only=config.read_only, stateful=stateful_bound > 0))
-    fixed["DescribeCollection"] += 1 + 2  # the collection, then two missing ones
-    fixed["ListUsers"] += discovery.MAX_PAGES
-    fixed["ListFaces"] += discovery.MAX_PAGES
-    fixed["SearchUsers"] += boundary.BOUND + negative.BOUND + metamorphic.BOUND
-    for probe in protocol.probes("collection", "user"):
-        operation = probe.operation
-        if not config.read_only or operation in READ_ONLY_OPERATIONS:
-            fixed[operation or RAW] += 1
+    fixed: Counter[str] = Counter()
+    phases = dict.fromkeys(PHASES, 0)
+
+    def phase(name: str, operations: Mapping[str, int]) -> None:
+        fixed.update(operations)
+        phases[name] = phases.get(name, 0) + sum(operations.values())
+
+    setup = dict(target.setup_plan())
+    teardown = (
+        {"DeleteCollection": setup.pop("DeleteCollection")} if "DeleteCollection" in setup else {}
+    )
+    probed = presence.operations(read_only=config.read_only, stateful=stateful_bound > 0)
+    phase(presence.LABEL, Counter(probed))
+    phase("setup" if config.read_only else "seed", setup)
+    pages = discovery.MAX_PAGES
+    # the collection, every page of both listings, then two collections that do not exist
+    phase("discovery", {"DescribeCollection": 1 + 2, "ListUsers": pages, "ListFaces": pages})
+    phase(boundary.LABEL, {"SearchUsers": boundary.BOUND})
+    phase(negative.LABEL, {"SearchUsers": negative.BOUND})
+    phase(metamorphic.LABEL, {"SearchUsers": metamorphic.BOUND})
+    sent = [p.operation for p in protocol.probes("collection", "user")]
+    allowed = [op for op in sent if not config.read_only or op in READ_ONLY_OPERATIONS]
+    phase(protocol.LABEL, Counter(op or RAW for op in allowed))
+    phase("teardown", teardown)
     examples = config.max_examples
     notes: list[str] = []
     budget = config.max_requests
@@ -82,17 +114,27 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
                 f"the fixed phases alone need up to {sum(fixed.values())} requests: the run "
                 "stops when the budget is spent and its verdict is 'not verified'"
             )
+    phase(properties.LABEL, {"SearchUsers": properties.bound(examples)})
     operations = dict(fixed)
-    operations["SearchUsers"] += properties.bound(examples)
     if stateful_bound:
         left = None if budget is None else max(0, budget - sum(operations.values()))
         if left is not None and left < stateful_bound:
             notes.append(
-                f"--max-requests {budget}: the stateful phase gets {left} of the "
-                f"{stateful_bound} requests it could use"
+                f"--max-requests {budget}: the stateful phase gets at least {left} of the "
+                f"{stateful_bound} requests it could use (and whatever earlier phases leave "
+                "unused)"
             )
         operations[STATEFUL] = stateful_bound if left is None else min(left, stateful_bound)
-    return Plan(target.description, _positive(operations), budget, seed, examples, notes)
+        phases["stateful"] = operations[STATEFUL]
+    return Plan(
+        target.description,
+        _positive(operations),
+        budget,
+        seed,
+        examples,
+        notes,
+        _positive(phases),
+    )
 
 
 def _positive(counts: Mapping[str, int]) -> dict[str, int]:

@@ -7,7 +7,6 @@ through a redacting stream, so a target echoing a credential cannot put it on sc
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
 import time
@@ -28,18 +27,22 @@ from rich.table import Table
 from rich.text import Text
 
 from conformance.exchange import Exchange
+from conformance.exchange import phase_of as label_phase
 from conformance.reporting.failures import (
     cause_lines,
     deviations,
     endpoint,
     failed,
     failure_text,
+    phases_line,
+    sent_line,
     stats_line,
     verdict_line,
 )
 from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.rules.base import Status
+from conformance.transport import TransportStats
 
 LOG_WIDTH = 120
 """Logs have no width; rich's default of 80 columns would wrap the rules table needlessly."""
@@ -98,6 +101,7 @@ def print_plan(
     budget: int | None,
     target: str,
     console: Console | None = None,
+    phases: Mapping[str, int] | None = None,
 ) -> None:
     """Announce what the run will spend before it spends anything (the user pays per request)."""
     out = console or make_console(stderr=True)
@@ -105,6 +109,9 @@ def print_plan(
     out.print(_requests_table(plan, f"Plan against {target}"))
     limit = "no budget" if budget is None else f"budget {budget}"
     out.print(f"total: {total} requests at most ({limit})")
+    if phases:
+        shares = ", ".join(f"{name} {count}" for name, count in phases.items())
+        out.print(f"per phase: {shares}", soft_wrap=True)
     if budget is not None and total > budget:
         out.print(
             f"warning: the plan exceeds the budget by {total - budget}; the run stops sending "
@@ -114,8 +121,7 @@ def print_plan(
 
 def phase_of(exchange: Exchange) -> str:
     """The phase an exchange belongs to, read from the first word of the engine's label."""
-    match = re.match(r"[A-Za-z0-9_.-]+", exchange.label)
-    return match.group(0) if match else (exchange.operation or "raw")
+    return label_phase(exchange.label, exchange.operation)
 
 
 class ProgressDisplay:
@@ -149,6 +155,7 @@ class ProgressDisplay:
         self._retries = 0
         self._phases: Counter[str] = Counter()
         self._bar: Progress | None = None
+        self._stats: TransportStats | None = None
         self._task: TaskID | None = None
         self._started = clock()
         self._last_line = self._started
@@ -176,18 +183,27 @@ class ProgressDisplay:
             self._ticker.start()
         return self
 
+    def finish(self, stats: TransportStats) -> None:
+        """The transport's own counts, for the closing line: the summary, report.json and this
+        line then show one number (without them, say after an error, the display's own)."""
+        self._stats = stats
+
     def __call__(self, exchange: Exchange) -> None:
         phase = phase_of(exchange)
         with self._lock:
-            self._count += 1
+            # every attempt, retries included, as the transport and the budget count them
+            self._count += exchange.attempts
             self._throttled += exchange.throttled
             self._retries += max(0, exchange.attempts - 1)
-            self._phases[phase] += 1
+            self._phases[phase] += exchange.attempts
             changed = phase != self._phase
             self._phase = phase
             if self._bar is not None and self._task is not None:
                 self._bar.update(
-                    self._task, advance=1, description=phase, throttled=self._throttled
+                    self._task,
+                    advance=exchange.attempts,
+                    description=phase,
+                    throttled=self._throttled,
                 )
             elif changed:
                 self._print(f"phase {phase} (request {self._count})")
@@ -230,11 +246,12 @@ class ProgressDisplay:
             self._bar.stop()
         if exc_type is not None and self._count == 0:
             return  # the error line that follows is the whole story: nothing was spent
-        phases = ", ".join(f"{name} {count}" for name, count in self._phases.items())
-        self._console.print(
-            f"sent {self._count} requests ({phases or 'none'}); {self._throttled} throttled",
-            soft_wrap=True,
-        )
+        stats = self._stats
+        if stats is not None:
+            line = sent_line(stats.total, stats.phases, stats.throttled)
+        else:
+            line = sent_line(self._count, self._phases, self._throttled)
+        self._console.print(line, soft_wrap=True)
 
     @property
     def count(self) -> int:
@@ -282,4 +299,7 @@ def print_summary(
         out.print(failure_text(verdict, where, full_report=full_report), soft_wrap=True)
     out.print()
     out.print(stats_line(result), soft_wrap=True)
+    phases = phases_line(result)
+    if phases:
+        out.print(phases, soft_wrap=True)
     out.print(Text(f"verdict: {verdict_line(result)}", style="bold"))

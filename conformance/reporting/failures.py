@@ -7,7 +7,7 @@ a failure reads the same wherever a developer meets it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from conformance.availability import headline
 from conformance.exchange import Exchange
@@ -68,6 +68,40 @@ def stats_line(result: RunResult) -> str:
         f"server errors {stats.server_errors}, retries {stats.retries}; "
         f"{result.duration_s:.1f}s"
     )
+
+
+def sent_line(total: int, phases: Mapping[str, int], throttled: int) -> str:
+    """What was sent, by phase (retries included: they are what the budget counts)."""
+    shares = ", ".join(f"{name} {count}" for name, count in phases.items())
+    return f"sent {total} requests ({shares or 'none'}); {throttled} throttled"
+
+
+def phases_line(result: RunResult) -> str | None:
+    """Each phase's requests beside its share of the plan, and why they differ where they do.
+
+    Plan figures are upper bounds (a listing stops at its last page, a property example can
+    repeat); the stateful phase sizes itself to what the budget has left, so it may use more
+    than its announced share; retries count against the budget but were not planned."""
+    sent = result.stats.phases
+    planned: Mapping[str, int] = result.settings.get("planned_phases") or {}
+    if not planned:
+        return None
+    names = list(planned) + [name for name in sent if name not in planned]
+    shown = [
+        f"{name} {sent.get(name, 0)}/{planned[name]}" if name in planned else f"{name} {sent[name]}"
+        for name in names
+    ]
+    over = [name for name in names if sent.get(name, 0) > planned.get(name, 0)]
+    why = []
+    if "stateful" in over:
+        why.append("the stateful phase also used what earlier phases left unused")
+    others = [name for name in over if name != "stateful"]
+    if others:
+        cause = "retries" if result.stats.retries else "not planned"
+        why.append(f"over their share ({cause}): {', '.join(others)}")
+    if result.stats.retries:
+        why.append(f"{result.stats.retries} of the {result.stats.total} requests were retries")
+    return f"per phase, sent/planned: {', '.join(shown)}" + "".join(f"; {w}" for w in why)
 
 
 def request_text(exchange: Exchange) -> str:

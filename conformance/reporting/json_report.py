@@ -59,6 +59,8 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "stats": {
             "total": stats.total,
             "sent": dict(stats.sent),
+            "phases": dict(stats.phases),
+            "planned_phases": dict(result.settings.get("planned_phases") or {}),
             "throttled": stats.throttled,
             "server_errors": stats.server_errors,
             "retries": stats.retries,

@@ -11,6 +11,7 @@ from conformance.reporting.failures import (
     endpoint,
     failed,
     failure_text,
+    phases_line,
     stats_line,
     verdict_line,
 )
@@ -48,6 +49,7 @@ def render_markdown(result: RunResult) -> str:
         f"- target: {result.target}",
         f"- verdict: **{verdict_line(result)}** (exit code {result.exit_code})",
         f"- {stats_line(result)}",
+        *(f"- {line}" for line in [phases_line(result)] if line),
         "",
     ]
     if result.start_error is not None:

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from conformance.availability import judge_log, todo_line
 from conformance.config import RunConfig
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, phase_of
 from conformance.recording import load
 from conformance.results import RunResult
 from conformance.transport import RAW, TransportStats
@@ -119,6 +119,7 @@ def _stats(exchanges: list[Exchange]) -> TransportStats:
     stats = TransportStats()
     for exchange in exchanges:
         stats.sent[exchange.operation or RAW] += exchange.attempts
+        stats.phases[phase_of(exchange.label, exchange.operation)] += exchange.attempts
         stats.retries += exchange.attempts - 1
     stats.throttled = sum(1 for e in exchanges if e.throttled)
     stats.server_errors = sum(1 for e in exchanges if e.server_error)

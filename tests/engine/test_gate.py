@@ -49,6 +49,17 @@ def test_stays_within_the_announced_plan(gate: RunResult) -> None:
         assert count <= announced.operations.get(operation or "<raw>", 0), operation
 
 
+def test_each_phase_keeps_to_its_planned_share(gate: RunResult) -> None:
+    """Counted by the transport; only the stateful phase may take what others left unused."""
+    planned = gate.settings["planned_phases"]
+    sent = gate.stats.phases
+    assert sum(sent.values()) == gate.stats.total == sum(e.attempts for e in gate.exchanges)
+    assert set(sent) <= set(planned)
+    for phase, count in sent.items():
+        if phase != "stateful":
+            assert count <= planned[phase], phase
+
+
 def test_collection_is_deleted_and_labelled(gate: RunResult) -> None:
     created = [e for e in gate.exchanges if e.operation == "CreateCollection"]
     deleted = [e for e in gate.exchanges if e.operation == "DeleteCollection" and e.ok]

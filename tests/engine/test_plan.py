@@ -22,6 +22,13 @@ def test_default_plan_fits_the_default_budget() -> None:
     assert announced.operations["DeleteCollection"] == 2
 
 
+def test_the_plan_by_phase_adds_up_to_the_plan_by_operation() -> None:
+    for config in (RunConfig(), RunConfig(max_requests=145), RunConfig(max_requests=None)):
+        announced = plan(config)
+        assert sum(announced.phases.values()) == announced.total
+        assert list(announced.phases)[:2] == ["availability", "seed"]
+
+
 def test_stateful_phase_gives_way_before_the_property_phase() -> None:
     unlimited = plan(RunConfig(max_requests=None))
     stateful = unlimited.operations.get(STATEFUL, 0)

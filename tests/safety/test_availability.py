@@ -75,6 +75,16 @@ def test_missing_search_users_is_the_first_line_and_nothing_fails(
         ("not verified", "SearchUsers unavailable")
     }
     assert first_lines((reports / "report.md").read_text(), 2)[1] == f"**{cause}**"
+    # one number of requests everywhere: stderr, stdout, report.json and what the server got
+    total = report["stats"]["total"]
+    assert total == sum(scripted.operations().values())
+    assert f"sent {total} requests (" in err
+    assert f"requests: {total} (" in out
+    assert sum(report["stats"]["phases"].values()) == total
+    # the searching phases sent nothing, and the summary sets that beside their planned share
+    assert "boundary" not in report["stats"]["phases"]
+    assert report["stats"]["planned_phases"]["boundary"] > 0
+    assert "boundary 0/" in " ".join(out.split())
     suite = ET.parse(reports / "junit.xml").getroot()
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert properties["unavailable"] == cause
