@@ -13,7 +13,7 @@ from collections.abc import Callable
 from conformance import availability
 from conformance.engine.context import Call
 from conformance.engine.phases import presence
-from conformance.errors import ConformanceError
+from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange
 from conformance.targets.base import Session
 
@@ -28,9 +28,15 @@ def probe(
     Returns the operations found missing; each is announced at once, so the cause is on the
     first lines of the output rather than after a cascade of failures.
     """
-    for call in presence.probes(needed):
-        if session.allows(call.operation):
-            _send(session, call)
+    try:
+        for call in presence.probes(needed):
+            if session.allows(call.operation):
+                _send(session, call)
+    except BudgetExhausted as stopped:
+        # nothing has been set up or judged yet: a plain "cannot start", not a partial run
+        raise ConformanceError(
+            f"{stopped} while probing which operations the target implements: nothing was verified"
+        ) from None
     missing = availability.unavailable(exchanges)
     names = {gap.operation for gap in missing}
     if _blocking(missing, session) and session.writable and "DeleteCollection" not in names:
