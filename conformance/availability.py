@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange, rekognition_operations
+from conformance.limits import whitespace_only
 from conformance.rules import UNEXERCISED, judge
 from conformance.rules.base import Rule, RuleVerdict, Status
 
@@ -95,10 +96,10 @@ def missing_shape(exchange: Exchange) -> str | None:
 
 
 def _media(exchange: Exchange) -> str:
-    value = exchange.content_type.split(";", 1)[0].strip().lower()
+    value = exchange.content_type.split(";", 1)[0].strip().lower() or "no Content-Type"
     if not exchange.response_body.strip():
-        return f"{value or 'no Content-Type'}, empty body"
-    return value or "no Content-Type"
+        return f"{value}, {whitespace_only(exchange.response_body)}"
+    return value
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,11 @@ def todo_line(missing: Sequence[Unavailable]) -> str:
     if len(missing) == 1:
         return missing[0].line()
     names = ", ".join(u.operation for u in missing)
+    shapes = {shape for u in missing for shape, _ in u.shapes}
+    alike = f" (every answer: {shapes.pop()})" if len(shapes) == 1 else ""
     return (
         f"this target does not implement {len(missing)} operations the run needs "
-        f"(in the order to implement them): {names}"
+        f"(in the order to implement them): {names}{alike}"
     )
 
 

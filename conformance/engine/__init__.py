@@ -26,14 +26,7 @@ from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
 from conformance.engine.health import MOSTLY, health_problem, judgeable
 from conformance.engine.interrupts import sigterm_as_interrupt
-from conformance.engine.phases import (
-    boundary,
-    metamorphic,
-    negative,
-    presence,
-    properties,
-    protocol,
-)
+from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange
@@ -172,10 +165,10 @@ def _exercise(
     say: Notice,
 ) -> list[str]:
     """Probe, set the collection up, read it, and run every phase; returns summary notes."""
-    needed = presence.operations(
-        read_only=config.read_only, stateful=_stateful_module(config) is not None
+    stateful = _stateful_module(config)
+    missing = probing.probe(
+        session, read_only=config.read_only, stateful=stateful is not None, log=exchanges, say=say
     )
-    missing = probing.probe(session, needed, exchanges, say)
     try:
         collection = session.setup()
     except ConformanceError as failed:
@@ -192,7 +185,6 @@ def _exercise(
     # last: evidence treats an unknown operation as possibly mutating, so nothing sent after
     # it could be compared with the discovery listings
     ctx.send_all(protocol.requests(ctx))
-    stateful = _stateful_module(config)
     stateful_notes: list[str] = []
     lacking = sorted(missing & availability.STATEFUL_NEEDS)
     if stateful is not None and session.writable and lacking:

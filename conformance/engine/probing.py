@@ -21,7 +21,7 @@ Notice = Callable[[str], None]
 
 
 def probe(
-    session: Session, needed: list[str], exchanges: list[Exchange], say: Notice
+    session: Session, *, read_only: bool, stateful: bool, log: list[Exchange], say: Notice
 ) -> frozenset[str]:
     """Call each operation the run needs once; stop when one that setup needs is missing.
 
@@ -29,7 +29,7 @@ def probe(
     first lines of the output rather than after a cascade of failures.
     """
     try:
-        for call in presence.probes(needed):
+        for call in presence.probes(presence.operations(read_only=read_only, stateful=stateful)):
             if session.allows(call.operation):
                 _send(session, call)
     except BudgetExhausted as stopped:
@@ -37,7 +37,7 @@ def probe(
         raise ConformanceError(
             f"{stopped} while probing which operations the target implements: nothing was verified"
         ) from None
-    missing = availability.unavailable(exchanges)
+    missing = availability.unavailable(log)
     names = {gap.operation for gap in missing}
     if _blocking(missing, session) and session.writable and "DeleteCollection" not in names:
         # the run stops here, so seeding will not probe CreateCollection: complete the list
@@ -45,7 +45,7 @@ def probe(
         created = _send(session, create)
         if not created.client_error:
             _send(session, undo)
-        missing = availability.unavailable(exchanges)
+        missing = availability.unavailable(log)
     for gap in missing:
         say(gap.line())
     stop_if_missing(missing, session, None)

@@ -33,7 +33,13 @@ def typed(kind: str, status: int = 400) -> tuple[int, object, dict[str, str]]:
     ("status", "body", "headers", "shape"),
     [
         (500, b"<html><h1>Internal Server Error</h1></html>", HTML, "HTTP 500 text/html"),
-        (500, b"", {}, "HTTP 500 no Content-Type, empty body"),
+        (500, b"", {}, "HTTP 500 no Content-Type, an empty body"),
+        (
+            500,
+            b" \n" * 3,
+            JSON,
+            "HTTP 500 application/x-amz-json-1.1, a body of 6 bytes of whitespace only",
+        ),
         (500, {"message": "boom"}, JSON, "HTTP 500 application/x-amz-json-1.1"),
         (*typed("UnknownOperationException"), "HTTP 400 UnknownOperationException"),
         (

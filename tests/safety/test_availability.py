@@ -128,7 +128,8 @@ def test_every_missing_operation_is_named_in_one_run_in_implementation_order(
     line = error_line(err)
     assert (
         "does not implement 4 operations the run needs (in the order to implement them): "
-        "AssociateFaces, ListFaces, SearchUsers, DeleteFaces;" in line
+        "AssociateFaces, ListFaces, SearchUsers, DeleteFaces "
+        "(every answer: HTTP 500 text/html);" in line
     ), line
     assert "without AssociateFaces, ListFaces the run cannot set up" in line
     sent = scripted.operations()
