@@ -39,11 +39,7 @@ def lacking(*operations: str, reply: Callable[[], Reply] = moto_500) -> Any:
     return lambda operation, body: reply() if operation in operations else None
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def first_lines(text: str, count: int) -> list[str]:
