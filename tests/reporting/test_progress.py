@@ -35,7 +35,8 @@ def test_a_silent_stretch_gets_a_status_line_with_sent_budget_phase_throttled_el
         display.tick()
         display.tick()  # once per silence, not once per call
         assert _progress_lines(stream) == [
-            "progress: 2 sent / budget 300, phase negative, 1 throttled (5 retries), 12s elapsed"
+            # every attempt counts against the budget, as the transport counts it: 1 + 6
+            "progress: 7 sent / budget 300, phase negative, 1 throttled (5 retries), 12s elapsed"
         ]
 
 
