@@ -38,6 +38,11 @@ class RunConfig:
     max_examples: int = 25
     max_requests: int | None = DEFAULT_MAX_REQUESTS
     rps: float | None = None
+    request_timeout_s: float = 60.0
+    """Deadline of one attempt, first byte sent to last byte read (see `watchdog`)."""
+    ca_bundle: str | None = None
+    """CA bundle for TLS (`--ca-bundle`); None: boto3's own setting (AWS_CA_BUNDLE, the
+    profile's ca_bundle), else the system's."""
     report_dir: Path | None = None
     cassette: Path | None = None
     """Replay this cassette instead of sending anything."""

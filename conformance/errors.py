@@ -50,9 +50,10 @@ class TargetUnavailable(ConformanceError):
         a CreateCollection that failed so created nothing, and needs no DeleteCollection."""
 
 
-class UnreadableResponse(ConformanceError):
+class UnreadableResponse(TargetUnavailable):
     """The target answered something no rule can read within the suite's limits (a body larger
-    than `limits.MAX_RESPONSE_BYTES`, JSON nested deeper than `limits.MAX_JSON_DEPTH`)."""
+    than `limits.MAX_RESPONSE_BYTES`, JSON nested deeper than `limits.MAX_JSON_DEPTH`). It did
+    receive the request, so a CreateCollection answered this way may have created one."""
 
 
 class BudgetExhausted(ConformanceError):

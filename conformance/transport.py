@@ -14,6 +14,7 @@ pays for.
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import threading
@@ -30,9 +31,10 @@ import botocore.exceptions
 import botocore.httpsession
 import botocore.serialize
 import botocore.session
+import urllib3.exceptions
 from botocore.model import OperationNotFoundError
 
-from conformance import limits, secret_values
+from conformance import limits, secret_values, watchdog
 from conformance.contract.model import service_model
 from conformance.errors import (
     BudgetExhausted,
@@ -78,6 +80,14 @@ CREDENTIAL_ERRORS = frozenset(
 )
 
 
+_CHUNK = 64 * 1024
+_READ_TIMEOUTS = (botocore.exceptions.ReadTimeoutError, urllib3.exceptions.ReadTimeoutError)
+
+
+class _TimedOut(Exception):
+    """One attempt got no complete answer within its deadline (retried, then counted)."""
+
+
 def refused(exchange: Exchange) -> bool:
     """The target turned the caller away (credentials, signature, permissions)."""
     return exchange.error_type in CREDENTIAL_ERRORS
@@ -102,7 +112,14 @@ class TransportSettings:
     backoff_base_s: float = 0.2
     backoff_cap_s: float = 8.0
     connect_timeout_s: float = 5.0
-    read_timeout_s: float = 30.0
+    deadline_s: float = 60.0
+    """Longest one attempt may take, sending to last byte (`--request-timeout`); also the
+    socket read timeout, so a silent target and a dripping one are stopped alike."""
+    give_up_after_timeouts: int = 3
+    """Attempts in a row that missed their deadline before the run stops: a target that
+    cannot answer in time will not start to on the next retry."""
+    verify: bool | str = True
+    """TLS verification: True, or the path of a CA bundle (`--ca-bundle`, AWS_CA_BUNDLE)."""
 
 
 @dataclass
@@ -145,18 +162,21 @@ class Transport:
         self._credentials = credentials
         secret_values.remember(credentials.get_frozen_credentials())
         self._http = botocore.httpsession.URLLib3Session(
+            verify=settings.verify,  # type: ignore[arg-type]  # a CA bundle path works too
             # botocore accepts a (connect, read) pair although its stubs say int
-            timeout=(settings.connect_timeout_s, settings.read_timeout_s),  # type: ignore[arg-type]
+            timeout=(settings.connect_timeout_s, settings.deadline_s),  # type: ignore[arg-type]
             max_pool_connections=4,
             # botocore drops urllib3's TCP_NODELAY default and writes headers and body in two
             # sends: with Nagle on, the body waits for the peer's delayed ACK (~40 ms a request).
             socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],  # type: ignore[list-item]
         )
+        watchdog.install(self._http)
         self._serializer = botocore.serialize.create_serializer("json", include_validation=False)
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._index = 0
         self._throttled_streak = 0
+        self._timeout_streak = 0
         self._held_back = 0
         self._sleep = sleep
         self._clock = clock
@@ -233,9 +253,14 @@ class Transport:
         started = time.perf_counter()
         while True:
             attempts += 1
-            status, response_headers, response_body, sent_headers = self._send_once(
-                operation, headers, body, label
-            )
+            try:
+                status, response_headers, response_body, sent_headers = self._send_once(
+                    operation, headers, body, label
+                )
+            except _TimedOut:
+                self._note_timeout()
+                self._backoff(attempts)
+                continue
             exchange = Exchange(
                 index=self._next_index(),
                 operation=operation,
@@ -275,6 +300,16 @@ class Transport:
             raise TargetThrottled(
                 f"{streak} requests in a row stayed throttled after "
                 f"{self.settings.throttle_retries} retries each ({exchange.error_type or exchange.status})"
+            )
+
+    def _note_timeout(self) -> None:
+        with self._lock:
+            self._timeout_streak += 1
+            streak = self._timeout_streak
+        if streak >= self.settings.give_up_after_timeouts:
+            raise TargetUnavailable(
+                f"{streak} requests in a row got no complete answer from {self._where()} "
+                f"within {self.settings.deadline_s:g} s each (--request-timeout)"
             )
 
     def _next_index(self) -> int:
@@ -328,42 +363,70 @@ class Transport:
     ) -> tuple[int, dict[str, str], bytes, dict[str, str]]:
         self._reserve(operation, label)
         request = botocore.awsrequest.AWSRequest(
-            method="POST", url=self.settings.endpoint_url, data=body, headers=dict(headers)
+            method="POST",
+            url=self.settings.endpoint_url,
+            data=body,
+            headers=dict(headers),
+            stream_output=True,  # read below, in pieces, up to the size limit
         )
         botocore.auth.SigV4Auth(self._credentials, SERVICE, self.settings.region).add_auth(request)
         # refreshed credentials are new values
         secret_values.remember(self._credentials.get_frozen_credentials())
         prepared = request.prepare()
-        try:
-            response = self._http.send(prepared)
-            content = response.content
-        except botocore.exceptions.SSLError as exc:
-            raise TargetUnavailable(
-                f"TLS failure talking to {self._where()}: {_short(exc)}", delivered=False
-            ) from None
-        except (
-            botocore.exceptions.EndpointConnectionError,
-            botocore.exceptions.ConnectionClosedError,
-        ) as exc:
-            raise TargetUnavailable(
-                f"cannot reach {self._where()}: {_why(exc)}",
-                # no connection at all, as opposed to one closed after the request went out
-                delivered=isinstance(exc, botocore.exceptions.ConnectionClosedError),
-            ) from None
-        except botocore.exceptions.ConnectTimeoutError:
-            raise TargetUnavailable(
-                f"timed out talking to {self._where()}", delivered=False
-            ) from None
-        except botocore.exceptions.ReadTimeoutError:
-            raise TargetUnavailable(f"timed out talking to {self._where()}") from None
-        except botocore.exceptions.HTTPClientError as exc:
-            raise TargetUnavailable(
-                f"HTTP failure talking to {self._where()}: {_short(exc)}"
-            ) from None
+        with watchdog.deadline(self.settings.deadline_s) as deadline:
+            try:
+                response = self._http.send(prepared)
+                content = self._read_body(response.raw, operation)
+            except (
+                botocore.exceptions.HTTPClientError,
+                botocore.exceptions.ConnectionError,
+                urllib3.exceptions.HTTPError,
+            ) as exc:
+                if deadline.expired or isinstance(exc, _READ_TIMEOUTS):
+                    raise _TimedOut from None
+                raise self._unavailable(exc) from None
+        with self._lock:
+            self._timeout_streak = 0
         if (deep := limits.too_deep(content)) is not None:
             raise UnreadableResponse(f"{operation or 'a request'} answered {deep}")
         response_headers = {k.lower(): v for k, v in response.headers.items()}
         return response.status_code, response_headers, content, dict(prepared.headers.items())
+
+    def _read_body(self, raw: Any, operation: str | None) -> bytes:
+        """The whole body, or `UnreadableResponse` once it outgrows the limit (the connection
+        is then dropped rather than drained: draining an endless body never ends)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := raw.read(_CHUNK):
+                size += len(chunk)
+                if size > limits.MAX_RESPONSE_BYTES:
+                    raw.close()
+                    raise UnreadableResponse(
+                        f"{operation or 'a request'} answered a body larger than "
+                        f"{limits.megabytes(limits.MAX_RESPONSE_BYTES)} (reading stopped there)"
+                    )
+                chunks.append(chunk)
+        finally:
+            raw.release_conn()
+        return b"".join(chunks)
+
+    def _unavailable(self, exc: BaseException) -> TargetUnavailable:
+        """Name what went wrong on the way: TLS, the connection, or something else in HTTP."""
+        if isinstance(exc, botocore.exceptions.SSLError | urllib3.exceptions.SSLError):
+            return TargetUnavailable(
+                f"TLS failure talking to {self._where()}: {_short(exc)}", delivered=False
+            )
+        if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+            # no connection at all, as opposed to one closed after the request went out
+            return TargetUnavailable(f"cannot reach {self._where()}: {_why(exc)}", delivered=False)
+        if isinstance(
+            exc, botocore.exceptions.ConnectionClosedError | urllib3.exceptions.ProtocolError
+        ):
+            return TargetUnavailable(f"cannot reach {self._where()}: {_why(exc)}")
+        if isinstance(exc, botocore.exceptions.ConnectTimeoutError):
+            return TargetUnavailable(f"timed out connecting to {self._where()}", delivered=False)
+        return TargetUnavailable(f"HTTP failure talking to {self._where()}: {_short(exc)}")
 
     def _where(self) -> str:
         return self.settings.endpoint_url
@@ -436,3 +499,23 @@ def local_credentials() -> botocore.credentials.Credentials | None:
     except botocore.exceptions.BotoCoreError:
         return None
     return found
+
+
+def ca_bundle(explicit: str | None, profile: str | None = None) -> bool | str:
+    """What to verify TLS with: `--ca-bundle`, else boto3's own `ca_bundle` setting
+    (AWS_CA_BUNDLE or the profile's `ca_bundle`), else the system's CAs (True).
+
+    A missing file is a usage error now rather than a TLS error at the first request.
+    """
+    found = explicit
+    if found is None:
+        try:
+            found = botocore.session.Session(profile=profile).get_config_variable("ca_bundle")
+        except botocore.exceptions.ProfileNotFound as exc:
+            raise UsageError(str(exc)) from None
+    if not found:
+        return True
+    if not os.path.isfile(found):
+        where = "--ca-bundle" if explicit else "the ca_bundle setting (AWS_CA_BUNDLE)"
+        raise UsageError(f"{where} {found!r} is not a file")
+    return str(found)

@@ -35,6 +35,9 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--endpoint-url", metavar="URL", help="any AWS JSON 1.1 endpoint")
+    parser.add_argument(
+        "--ca-bundle", metavar="PATH", help="CA certificates to trust (default: AWS_CA_BUNDLE)"
+    )
     parser.add_argument("--aws", action="store_true", help="AWS itself (boto3's credentials)")
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"default {DEFAULT_REGION}")
     parser.add_argument("--profile", help="AWS profile for credentials")
@@ -79,6 +82,7 @@ def handle(args: argparse.Namespace) -> int:
         region=args.region,
         profile=args.profile,
         max_requests=None,
+        ca_bundle=args.ca_bundle,
     )
     check(config)
     for name in args.collection_id:

@@ -30,6 +30,7 @@ from conformance.transport import (
     LOOPBACK_CREDENTIALS,
     Transport,
     TransportSettings,
+    ca_bundle,
     credentials_from_chain,
     default_endpoint,
 )
@@ -55,6 +56,9 @@ def register(subparsers: Any) -> None:
     where.add_argument("--aws", action="store_true", help="AWS itself (boto3 credential chain)")
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"default {DEFAULT_REGION}")
     parser.add_argument("--profile", help="AWS profile for the credential chain")
+    parser.add_argument(
+        "--ca-bundle", metavar="PATH", help="CA certificates to trust (default: AWS_CA_BUNDLE)"
+    )
     parser.add_argument(
         "--tolerance",
         type=float,
@@ -90,7 +94,12 @@ def _handle(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         url, description, credentials = _target(args, stack)
         transport = Transport(
-            TransportSettings(endpoint_url=url, region=args.region, max_requests=args.max_requests),
+            TransportSettings(
+                endpoint_url=url,
+                region=args.region,
+                max_requests=args.max_requests,
+                verify=ca_bundle(args.ca_bundle, args.profile),
+            ),
             credentials,
         )
         stack.callback(transport.close)

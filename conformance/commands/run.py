@@ -62,6 +62,11 @@ def register(subparsers: Any) -> None:
         help="with --collection-id: send only SearchUsers, ListUsers, ListFaces, DescribeCollection",
     )
     where.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        help="CA certificates to trust for HTTPS (default: AWS_CA_BUNDLE / the profile's ca_bundle)",
+    )
+    where.add_argument(
         "--faces", metavar="DIR", help="seed from photos: one sub-folder of images per person"
     )
     where.add_argument(
@@ -91,6 +96,12 @@ def register(subparsers: Any) -> None:
         help=f"hard request budget (default {DEFAULT_MAX_REQUESTS}; 0 = unlimited)",
     )
     spending.add_argument("--rps", metavar="R", help="cap the request rate (requests/second)")
+    spending.add_argument(
+        "--request-timeout",
+        metavar="S",
+        help="seconds one request may take, first byte to last (default 60); "
+        "3 in a row missed stop the run",
+    )
     parser.add_argument(
         "--report-dir", metavar="DIR", help="write junit.xml, report.json, report.md"
     )
@@ -131,6 +142,9 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     rps = _number(args.rps, "--rps", float, 0.0)
     if args.rps is not None and not rps > 0:
         raise UsageError("--rps must be positive")
+    timeout = _number(args.request_timeout, "--request-timeout", float, RunConfig.request_timeout_s)
+    if not timeout > 0:
+        raise UsageError("--request-timeout must be positive")
     config = RunConfig(
         endpoint_url=args.endpoint_url,
         aws=args.aws,
@@ -145,6 +159,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         max_examples=_number(args.max_examples, "--max-examples", int, RunConfig.max_examples),
         max_requests=budget or None,
         rps=rps if args.rps is not None else None,
+        request_timeout_s=timeout,
+        ca_bundle=args.ca_bundle,
         report_dir=Path(args.report_dir) if args.report_dir else None,
         cassette=cassettes.resolve(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),

@@ -164,12 +164,15 @@ def iter_pages(
 
 
 @contextlib.contextmanager
-def shielded() -> Iterator[None]:
-    """Defer Ctrl-C and SIGTERM until the block ends: a teardown must not be cut in half.
+def shielded(patience: int = 1, on_deferred: Notice | None = None) -> Iterator[None]:
+    """Defer Ctrl-C and SIGTERM while the block runs: a teardown must not be cut in half.
 
-    A second interrupt during a DeleteCollection would otherwise leave the very collection the
-    teardown exists to remove. Signals can only be handled in the main thread; elsewhere (a
-    pytest-xdist worker thread, say) the block simply runs unshielded.
+    A stray interrupt during a DeleteCollection would otherwise leave the very collection the
+    teardown exists to remove, so the first `patience` signals are deferred (`on_deferred` tells
+    the user) and re-raised when the block ends. The one after them interrupts the block at
+    once: a teardown stuck on a target that does not answer must not hold the terminal hostage.
+    Signals can only be handled in the main thread; elsewhere (a pytest-xdist worker thread,
+    say) the block simply runs unshielded.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -178,6 +181,10 @@ def shielded() -> Iterator[None]:
 
     def defer(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
+        if len(received) > patience:
+            raise KeyboardInterrupt
+        if on_deferred is not None:
+            on_deferred(f"{signal.Signals(signum).name} received: interrupt again to stop waiting")
 
     previous = {sig: signal.signal(sig, defer) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -36,6 +36,7 @@ from conformance.transport import (
     LOOPBACK_CREDENTIALS,
     Transport,
     TransportSettings,
+    ca_bundle,
     credentials_from_chain,
     default_endpoint,
 )
@@ -119,6 +120,8 @@ class EndpointTarget(Target):
             max_requests=self.config.max_requests,
             rps=self.config.rps,
             allowed_operations=READ_ONLY_OPERATIONS if self.config.read_only else None,
+            deadline_s=self.config.request_timeout_s,
+            verify=ca_bundle(self.config.ca_bundle, self.config.profile),
         )
         return Transport(settings, credentials)
 
@@ -137,10 +140,14 @@ class EndpointTarget(Target):
                 session = SeededSession(
                     transport, self.fixture(), self.description, notice, self.cleanup_line
                 )
+                interrupted = False
                 try:
                     yield session
+                except KeyboardInterrupt:
+                    interrupted = True
+                    raise
                 finally:
-                    session.teardown()
+                    session.teardown(interrupted=interrupted)
         finally:
             transport.close()
 
@@ -219,8 +226,13 @@ class SeededSession(Session):
             raise
         return self.collection_id
 
-    def teardown(self) -> None:
-        """Delete the collection; never raises, but says loudly when something is left over."""
+    def teardown(self, *, interrupted: bool = False) -> None:
+        """Delete the collection; says loudly when something is left over.
+
+        Bounded: the DeleteCollection has the transport's deadline, and one more interrupt than
+        the run has already had (a first one, or a second after the Ctrl-C that started this
+        teardown) abandons it, naming the collection left behind.
+        """
         self._transport.release()
         if not self._created:
             return
@@ -230,14 +242,28 @@ class SeededSession(Session):
                 f"reproductions run as printed; delete it with `{self._cleanup_line}`"
             )
             return
-        with shielded():
-            try:
+        waiting = f"deleting {self.collection_id}"
+        exchange: Exchange | None = None
+        try:
+            with shielded(0 if interrupted else 1, lambda m: self._notice(f"{waiting}: {m}")):
+                if interrupted:
+                    self._notice(f"{waiting} (interrupt again to stop waiting)")
                 exchange = self._transport.call(
                     "DeleteCollection", {"CollectionId": self.collection_id}, label="teardown"
                 )
-            except ConformanceError as exc:
-                self._leftover(str(exc))
-                return
+        except ConformanceError as exc:
+            self._leftover(str(exc))
+            return
+        except KeyboardInterrupt:
+            # an interrupt deferred until the delete was answered is no reason to call it lost
+            if exchange is None:
+                self._leftover("cleanup interrupted")
+            else:
+                self._judge_delete(exchange)
+            raise
+        self._judge_delete(exchange)
+
+    def _judge_delete(self, exchange: Exchange) -> None:
         if not exchange.ok and exchange.error_type != "ResourceNotFoundException":
             self._leftover(f"HTTP {exchange.status} {exchange.error_type or ''}".rstrip())
 
