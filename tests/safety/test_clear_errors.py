@@ -67,3 +67,11 @@ def test_whitespace_body_is_not_called_empty(bare: ScriptedServer, tmp_path: Pat
     line = error_line(done.stderr)
     assert "a body of 1,000,000 bytes of whitespace only" in line, line
     assert "empty" not in line
+
+
+def test_a_cassette_body_beyond_the_limit(tmp_path: Path) -> None:
+    path = cassette(tmp_path / "huge.yaml", " " * (21 * 1024 * 1024))
+    done = run_cli(["run", "--cassette", str(path)], tmp_path)
+    assert done.returncode == 2, done.stderr[-2000:]
+    line = error_line(done.stderr)
+    assert "interaction 1 response body is larger than 20 MiB: cannot be judged" in line, line
