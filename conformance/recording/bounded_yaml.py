@@ -13,13 +13,19 @@ walk: it is iterative, so a deep document cannot exhaust the Python stack either
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 MAX_ALIAS_EXPANSION = 10_000
-"""How many nodes alias references may add to a document once expanded."""
+"""How many nodes alias references may add to a document once expanded, at least: a document
+may also grow to twice its own size (linear growth harms nobody; a bomb's is exponential)."""
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]")
+"""Where an anchor may start; without one, no alias can refer to anything (a cheap pre-check:
+a text match inside a quoted string only costs the full walk)."""
 
 
 LoaderClass = Callable[[str], Any]
@@ -37,7 +43,7 @@ def compose(text: str, loader: LoaderClass) -> yaml.Node | None:
         node: yaml.Node | None = parser.get_single_node()
     finally:
         parser.dispose()
-    if node is not None:
+    if node is not None and _ANCHOR.search(text):
         check_expansion(node)
     return node
 
@@ -49,7 +55,8 @@ def load(text: str, loader: LoaderClass) -> Any:
         node = parser.get_single_node()
         if node is None:
             return None
-        check_expansion(node)
+        if _ANCHOR.search(text):
+            check_expansion(node)
         return parser.construct_document(node)
     finally:
         parser.dispose()
@@ -84,10 +91,11 @@ def check_expansion(root: yaml.Node) -> None:
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in expanded)
     distinct = len(expanded)
-    if expanded[id(root)] - distinct > MAX_ALIAS_EXPANSION:
+    allowed = max(MAX_ALIAS_EXPANSION, distinct)
+    if expanded[id(root)] - distinct > allowed:
         raise AliasBomb(
-            f"its aliases expand {distinct} YAML nodes to {expanded[id(root)]:,} "
-            f"(more than {MAX_ALIAS_EXPANSION:,} added): refused, recordings never need that"
+            f"its aliases expand {distinct:,} YAML nodes to {expanded[id(root)]:,} "
+            f"(more than {allowed:,} added): refused, recordings never need that"
         )
 
 
