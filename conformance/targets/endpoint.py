@@ -297,5 +297,7 @@ def cleanup_command(config: RunConfig, url: str | None, collection_id: str) -> s
             words += ["--region", config.region]
     if config.profile:
         words += ["--profile", config.profile]
+    if config.ca_bundle:
+        words += ["--ca-bundle", config.ca_bundle]
     words += ["--collection-id", collection_id]
     return shlex.join(words)
