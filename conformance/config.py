@@ -16,6 +16,9 @@ DEFAULT_STATE_DIR = Path(".conformance")
 LOOPBACK_SIGNING = "loopback"
 """How a run signed when it used the dummy loopback credentials (reports and reproductions say
 so, since no credentials were configured to find)."""
+DEFAULT_SETTLE_S = 5.0
+"""How long reads that must show the run's own writes are retried (see `conformance.settle`):
+a few seconds, AWS's "UPDATING will become ACTIVE in few seconds"."""
 COLLECTION_PREFIX = "su-conformance-"
 """Every collection the suite creates starts with this; `cleanup` deletes nothing else."""
 
@@ -51,6 +54,8 @@ class RunConfig:
     as printed (the run prints the command that deletes it)."""
     faults: tuple[str, ...] = ()
     """Faults injected into the embedded reference (for proving rules fire)."""
+    settle_s: float = DEFAULT_SETTLE_S
+    """The bounded wait for reads that must reflect the run's own writes; 0 judges at once."""
     stateful: bool = True
     """Run the stateful phase where the run owns a collection (never in read-only mode)."""
     examples_dir: Path | None = DEFAULT_STATE_DIR / "examples"

@@ -10,11 +10,13 @@ stateful run that deletes a user never has a stale listing held against a later 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.exchange import Exchange
+from conformance.exchange import READ_OPERATIONS, Exchange
+from conformance.settle import describe
 
 
 @dataclass
@@ -31,6 +33,17 @@ class CollectionView:
     """FaceId -> UserId (None if unassociated), only when a ListFaces listing completed."""
     face_model_sources: list[Exchange] = field(default_factory=list)
     listing_sources: list[Exchange] = field(default_factory=list)
+    """The pages of the last complete listing of each kind (the ones `users`/`faces` hold)."""
+    final_listings: dict[str, list[Exchange]] = field(default_factory=dict)
+
+    def listed_before(self, exchange: Exchange) -> bool:
+        """Whether the epoch's last complete listings were begun before `exchange` was sent.
+
+        After its own writes the run reads the listings until they show them (see
+        `conformance.settle`); a read sent before that may have seen older state, so rules
+        compare only later reads with the listings."""
+        starts = [pages[0].index for pages in self.final_listings.values() if pages]
+        return bool(starts) and exchange.index > max(starts)
 
     def users_with_faces(self) -> set[str] | None:
         if self.faces is None:
@@ -48,7 +61,14 @@ class Evidence:
         self.exchanges: list[Exchange] = sorted(exchanges, key=lambda e: e.index)
         self._epoch_of: dict[int, int] = {}
         self._views: dict[tuple[str, int], CollectionView] = {}
+        self._superseded: set[int] = set()
+        self.judge_polls = False
+        """Make `superseded` answer False: to ask the rules how they would judge the polls."""
+        self.cache: dict[str, Any] = {}
+        """Derived views rules share (computed once per log)."""
+        self._polled: dict[int, list[Exchange]] = {}
         self._build()
+        self._find_polls()
 
     # -- queries used by rules --------------------------------------------------------------
 
@@ -69,8 +89,41 @@ class Evidence:
             return None
         return self._views.get((collection, self.epoch(exchange)))
 
+    def comparable_view(self, exchange: Exchange) -> CollectionView | None:
+        """The view a read may be compared with (None: with nothing), see `settled_read`."""
+        return self.view(exchange) if self.settled_read(exchange) else None
+
+    def settled_read(self, exchange: Exchange) -> bool:
+        """Whether rules may compare this read with the epoch's listings and other reads.
+
+        Not a read the run sent again while it waited (its last sending is compared), nor one
+        sent before the epoch's last complete listings began: after its own writes the run
+        reads the listings until they show them, and an earlier read may have seen older state.
+        """
+        view = self.view(exchange)
+        return view is not None and not self.superseded(exchange) and view.listed_before(exchange)
+
     def views(self) -> Sequence[CollectionView]:
         return list(self._views.values())
+
+    def superseded(self, exchange: Exchange) -> bool:
+        """Whether the same read was sent again later in the same epoch (a poll of a wait)."""
+        return exchange.index in self._superseded and not self.judge_polls
+
+    def polls(self, exchange: Exchange) -> list[Exchange]:
+        """The first page of every read this last one of a wait superseded, then its own;
+        [] when it was read once."""
+        return self._polled.get(exchange.index, [])
+
+    def settling(self, exchange: Exchange, *, settled: bool = True) -> str:
+        """'settled after 1.2 s, 3 polls' for the last read of a wait whose answer changed;
+        with `settled` False, 'still stale after ...' for any read sent more than once."""
+        reads = self.polls(exchange)
+        if not reads or (settled and len({r.response_body for r in reads}) == 1):
+            return ""  # read once, or read again with the same answer: nothing settled
+        first, last = reads[0].sent_at, reads[-1].sent_at
+        seconds = last - first if first is not None and last is not None else None
+        return describe(len(reads) - 1, seconds, settled=settled)
 
     @property
     def answered(self) -> list[Exchange]:
@@ -100,7 +153,10 @@ class Evidence:
                 done = pending.get(chain)
                 if done is not None and done.complete and not _filtered(exchange):
                     setattr(view, shape.attribute, done.items)
-                    view.listing_sources.extend(done.sources)
+                    view.final_listings[shape.attribute] = list(done.sources)
+                    view.listing_sources = [
+                        e for kind in view.final_listings.values() for e in kind
+                    ]
                     view.exists = True
             if exchange.operation == "ListFaces":
                 version = body.get("FaceModelVersion")
@@ -113,6 +169,37 @@ class Evidence:
                 "ListFaces",
             ):
                 view.exists = False
+
+    def _find_polls(self) -> None:
+        """Group identical reads per epoch; every read but the last of a group is superseded."""
+        groups: dict[tuple[int, str], tuple[list[Exchange], list[Exchange]]] = {}
+        for exchange in self.exchanges:
+            key = read_key(exchange)
+            if key is None:
+                continue
+            slot = (self.epoch(exchange), key)
+            if (exchange.params or {}).get("NextToken"):
+                if slot in groups:  # a later page of the group's latest listing
+                    groups[slot][1].append(exchange)
+                continue
+            if slot in groups:
+                starts, members = groups[slot]
+                self._superseded.update(e.index for e in members)
+                groups[slot] = ([*starts, exchange], [exchange])
+            else:
+                groups[slot] = ([exchange], [exchange])
+        for starts, members in groups.values():
+            if len(starts) > 1:
+                for member in members:
+                    self._polled[member.index] = starts
+
+
+def read_key(exchange: Exchange) -> str | None:
+    """What makes two reads "the same read": operation and request, bar the page token."""
+    if exchange.operation not in READ_OPERATIONS or exchange.params is None or exchange.throttled:
+        return None
+    request = {k: v for k, v in exchange.params.items() if k != "NextToken"}
+    return f"{exchange.operation} {json.dumps(request, sort_keys=True, default=str)}"
 
 
 @dataclass

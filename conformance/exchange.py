@@ -54,6 +54,9 @@ SECRET_HEADERS = frozenset(
     }
 )
 SCRUBBED = "<scrubbed>"
+SENT_AT = "sent_at"
+"""`meta` key: when the Transport sent the request (time.perf_counter seconds). Cassettes do not
+record it: rules may use it to say how long something took, never to decide a verdict."""
 
 
 def scrub_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -169,6 +172,11 @@ class Exchange:
     @property
     def throttled(self) -> bool:
         return self.error_type in THROTTLING_ERRORS or self.status in THROTTLING_STATUSES
+
+    @property
+    def sent_at(self) -> float | None:
+        at = self.meta.get(SENT_AT)
+        return float(at) if isinstance(at, int | float) else None
 
     @property
     def content_type(self) -> str:

@@ -50,6 +50,7 @@ OPTIONS = (
     ("max_examples", "max-examples", "property-phase examples (25)", "int"),
     ("max_requests", "max-requests", "request budget, or 'none' (300)", "budget"),
     ("rps", "rps", "maximum requests per second", "float"),
+    ("settle_s", "settle", "seconds reads may take to show the run's writes (5)", "settle"),
     ("report_dir", "report-dir", "write junit.xml, report.json, report.md", "path"),
     ("cassette", "cassette", "replay this cassette instead of a target", "path"),
     ("faults", "faults", "faults injected into the embedded reference", "names"),

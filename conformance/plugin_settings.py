@@ -20,6 +20,7 @@ import pytest
 
 from conformance.config import RunConfig
 from conformance.plugin import OPTIONS, WORKER_SEED
+from conformance.settle import settle_seconds
 
 
 def _text(raw: str) -> str:
@@ -52,6 +53,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "float": float,
     "budget": _budget,
     "names": _names,
+    "settle": settle_seconds,
 }
 
 

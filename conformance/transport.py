@@ -44,6 +44,7 @@ from conformance.errors import (
     UsageError,
 )
 from conformance.exchange import (
+    SENT_AT,
     TARGET_PREFIX,
     Exchange,
     operation_from_target,
@@ -273,6 +274,7 @@ class Transport:
                 elapsed_s=time.perf_counter() - started,
                 attempts=attempts,
                 label=label,
+                meta={SENT_AT: started},
             )
             if exchange.throttled:
                 self.stats.throttled += 1

@@ -17,11 +17,13 @@ from conformance import cassettes, engine, reports
 from conformance.config import (
     DEFAULT_MAX_REQUESTS,
     DEFAULT_REGION,
+    DEFAULT_SETTLE_S,
     DEFAULT_STATE_DIR,
     RunConfig,
 )
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
 from conformance.results import RunResult
+from conformance.settle import settle_seconds
 from conformance.targets import check
 
 N = TypeVar("N", int, float)
@@ -102,6 +104,12 @@ def register(subparsers: Any) -> None:
         help="seconds one request may take, first byte to last (default 60); "
         "3 in a row missed stop the run",
     )
+    spending.add_argument(
+        "--settle",
+        metavar="SECONDS",
+        help="retry reads that must show the run's own writes for up to SECONDS before judging "
+        f"them (default {DEFAULT_SETTLE_S:g}; 0 = judge at once)",
+    )
     parser.add_argument(
         "--report-dir", metavar="DIR", help="write junit.xml, report.json, report.md"
     )
@@ -145,6 +153,10 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     timeout = _number(args.request_timeout, "--request-timeout", float, RunConfig.request_timeout_s)
     if not timeout > 0:
         raise UsageError("--request-timeout must be positive")
+    try:
+        settle = settle_seconds(args.settle) if args.settle is not None else DEFAULT_SETTLE_S
+    except ValueError as exc:
+        raise UsageError(f"--settle {exc}") from None
     config = RunConfig(
         endpoint_url=args.endpoint_url,
         aws=args.aws,
@@ -161,6 +173,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         rps=rps if args.rps is not None else None,
         request_timeout_s=timeout,
         ca_bundle=args.ca_bundle,
+        settle_s=settle,
         report_dir=Path(args.report_dir) if args.report_dir else None,
         cassette=cassettes.resolve(args.cassette) if args.cassette else None,
         faults=tuple(args.fault),

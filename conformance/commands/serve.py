@@ -20,6 +20,8 @@ from conformance.reference.demo import DEMO_COLLECTION, seed_demo
 from conformance.reference.persistence import StateError
 from conformance.reference.protocol import ReferenceServer
 
+MAX_READ_LAG_S = 3600.0
+
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
@@ -40,6 +42,13 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help="inject a named fault (repeatable); see --list-faults",
     )
+    parser.add_argument(
+        "--read-lag",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="reads see each collection as it was SECONDS ago (an eventually consistent target)",
+    )
     parser.add_argument("--list-faults", action="store_true", help="list faults and exit")
     parser.set_defaults(handler=run)
 
@@ -53,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be within 0..65535, not {args.port}")
+    if not 0 <= args.read_lag <= MAX_READ_LAG_S:
+        raise UsageError(f"--read-lag must be within 0..{MAX_READ_LAG_S} seconds")
     try:
-        server = ReferenceServer(args.host, args.port, args.state, args.fault)
+        server = ReferenceServer(
+            args.host, args.port, args.state, args.fault, read_lag_s=args.read_lag
+        )
     except faults.UnknownFaultError as exc:
         raise UsageError(str(exc.args[0])) from exc
     try:

@@ -26,6 +26,7 @@ from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
 from conformance.engine.health import MOSTLY, health_problem, judgeable
 from conformance.engine.interrupts import sigterm_as_interrupt
+from conformance.engine.own_writes import settled_discovery
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
@@ -33,6 +34,7 @@ from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Level, RuleVerdict, Status
+from conformance.settle import Settle, Waited
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
@@ -175,8 +177,16 @@ def _exercise(
         # seeding's first request is CreateCollection's probe: name every gap, not just it
         probing.stop_if_missing(availability.unavailable(exchanges), session, failed)
         raise
-    found = discover(session.client, collection)
-    _require_content(found, session)
+    notes: list[str] = []
+    if session.writable:
+        waited = settled_discovery(session.client, collection, exchanges, Settle(config.settle_s))
+        found = waited.value
+        if waited.polls or not waited.settled:
+            notes.append(waited.summary("discovery after seeding"))
+        _require_content(found, session, waited)
+    else:
+        found = discover(session.client, collection)
+        _require_content(found, session)
     ctx = Context(config, session, found, the_plan.seed, unavailable=missing)
     ctx.send_all(boundary.requests(ctx))
     ctx.send_all(negative.requests(ctx))
@@ -191,7 +201,7 @@ def _exercise(
         stateful_notes = [f"stateful phase skipped: {', '.join(lacking)} unavailable"]
     elif stateful is not None and session.writable:
         stateful_notes = list(stateful.run(ctx) or [])
-    notes = list(outcome.notes) + stateful_notes
+    notes += list(outcome.notes) + stateful_notes
     if outcome.falsified:
         notes.append(f"property phase falsified (shrunk): {outcome.falsified}")
     if ctx.skipped:
@@ -204,13 +214,20 @@ def _exercise(
     return notes
 
 
-def _require_content(found: Discovery, session: Session) -> None:
+def _require_content(
+    found: Discovery, session: Session, waited: Waited[Discovery] | None = None
+) -> None:
     """A collection without users or faces leaves nearly every rule with nothing to judge."""
     if found.searchable_users() and found.faces:
         return
     what = (
         "no users" if not found.users else "no faces" if not found.faces else "no user with a face"
     )
+    if waited is not None and not waited.settled:
+        raise ConformanceError(
+            f"not verified: the target never showed its own writes within "
+            f"{waited.seconds:.1f} s ({waited.polls} polls): {waited.missing}"
+        )
     if session.writable:
         raise ConformanceError(
             f"after seeding, ListUsers/ListFaces show {what} in {found.collection_id}: "
@@ -244,6 +261,7 @@ def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> dic
         "property_examples": the_plan.property_examples if the_plan else None,
         "max_requests": config.max_requests,
         "rps": config.rps,
+        "settle_s": config.settle_s,
         "strict": config.strict,
         "strict_schema": config.strict_schema,
         "faults": list(config.faults),

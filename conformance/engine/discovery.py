@@ -64,7 +64,9 @@ class Discovery:
         return sorted(face for face, user in self.faces.items() if user is None)
 
 
-def discover(client: Client, collection_id: str) -> Discovery:
+def discover(client: Client, collection_id: str, *, probe_missing: bool = True) -> Discovery:
+    """Read the collection; `probe_missing` False skips the two missing-collection probes (a
+    wait re-reads the collection, the probes need sending once)."""
     found = Discovery(collection_id)
     found.exchanges.append(
         client.call("DescribeCollection", {"CollectionId": collection_id}, label="discovery")
@@ -75,12 +77,17 @@ def discover(client: Client, collection_id: str) -> Discovery:
     found.faces_complete = _list(
         client, found, "ListFaces", {"MaxResults": LIST_FACES_PAGE}, "Faces", "FaceId", "UserId"
     )
+    if probe_missing:
+        probe_missing_collections(client, found)
+    return found
+
+
+def probe_missing_collections(client: Client, found: Discovery) -> None:
     found.missing = missing_collection_ids()
     for missing in found.missing:
         found.exchanges.append(
             client.call("DescribeCollection", {"CollectionId": missing}, label="discovery")
         )
-    return found
 
 
 def _list(

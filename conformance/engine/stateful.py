@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from conformance.config import RunConfig
 from conformance.engine.context import Context
+from conformance.settle import Settle
 from conformance.stateful.runner import TEARDOWN_RESERVE, run_stateful
 
 ALLOWANCE = 200
@@ -23,7 +24,11 @@ def bound(config: RunConfig) -> int:
 
 def run(ctx: Context) -> list[str]:
     outcome = run_stateful(
-        ctx.session.client, ctx.collection_id, seed=ctx.seed, max_requests=ALLOWANCE
+        ctx.session.client,
+        ctx.collection_id,
+        seed=ctx.seed,
+        max_requests=ALLOWANCE,
+        settle=Settle(ctx.config.settle_s),
     )
     notes = [
         f"stateful phase: {outcome.examples} examples, {outcome.requests} requests, "

@@ -99,6 +99,9 @@ class Fault:
     benign: bool = False
     """Not a fault: a choice a correct implementation may make. Its `trips` are the SHOULD
     (AWS parity) rules it may fire; the gate must never fail a MUST rule on it."""
+    read_lag_s: float = 0.0
+    """Reads see each collection as it was this long ago (the server applies it, see lag.py):
+    eventual consistency is a property of the whole store, not of one answer."""
 
     def applies_to(self, operation: str | None) -> bool:
         return not self.operations or operation in self.operations

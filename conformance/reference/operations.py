@@ -31,11 +31,12 @@ from conformance.reference import faces, pagination, scenes
 from conformance.reference.api_errors import ApiError, invalid_parameter, not_found
 from conformance.reference.records import FaceRecord, TokenRecord, UserRecord
 from conformance.reference.search import SearchIndex
-from conformance.reference.store import FACE_MODEL_VERSION, Collection, Store
+from conformance.reference.store import FACE_MODEL_VERSION, Collection, Readable, Store
 
 Params = dict[str, Any]
 Result = dict[str, Any]
 Operation = Callable[[Store, Params], Result]
+ReadOperation = Callable[[Readable, Params], Result]
 
 DEFAULT_MAX_USERS = 500
 DEFAULT_SEARCH_THRESHOLD = 80.0
@@ -47,7 +48,7 @@ DEFAULT_PAGE = {"ListFaces": 1000, "ListUsers": 100, "ListCollections": 1000}
 # --- shared helpers ------------------------------------------------------------------------------
 
 
-def _collection(store: Store, collection_id: str) -> Collection:
+def _collection(store: Readable, collection_id: str) -> Collection:
     collection = store.collection(collection_id)
     if collection is None:
         raise not_found(f"The collection id: {collection_id} does not exist")
@@ -189,7 +190,7 @@ def delete_collection(store: Store, params: Params) -> Result:
     return {"StatusCode": 200}
 
 
-def describe_collection(store: Store, params: Params) -> Result:
+def describe_collection(store: Readable, params: Params) -> Result:
     with store.lock:
         collection = _collection(store, params["CollectionId"])
         return {
@@ -201,7 +202,7 @@ def describe_collection(store: Store, params: Params) -> Result:
         }
 
 
-def list_collections(store: Store, params: Params) -> Result:
+def list_collections(store: Readable, params: Params) -> Result:
     with store.lock:
         ids, token = pagination.page(
             store.collection_ids(),
@@ -259,7 +260,7 @@ def index_faces(store: Store, params: Params) -> Result:
     return result
 
 
-def list_faces(store: Store, params: Params) -> Result:
+def list_faces(store: Readable, params: Params) -> Result:
     with store.lock:
         collection = _collection(store, params["CollectionId"])
         if "UserId" in params:
@@ -333,7 +334,7 @@ def delete_user(store: Store, params: Params) -> Result:
         return _idempotent(store, collection, "DeleteUser", params, run)
 
 
-def list_users(store: Store, params: Params) -> Result:
+def list_users(store: Readable, params: Params) -> Result:
     with store.lock:
         collection = _collection(store, params["CollectionId"])
         ids, token = pagination.page(
@@ -440,7 +441,7 @@ def _matches(
     ]
 
 
-def search_users(store: Store, params: Params) -> Result:
+def search_users(store: Readable, params: Params) -> Result:
     if ("UserId" in params) == ("FaceId" in params):
         raise invalid_parameter("Exactly one of FaceId or UserId must be provided")
     with store.lock:
@@ -467,7 +468,7 @@ def search_users(store: Store, params: Params) -> Result:
     }
 
 
-def search_users_by_image(store: Store, params: Params) -> Result:
+def search_users_by_image(store: Readable, params: Params) -> Result:
     """Searches with the largest face that passes ``QualityFilter`` (default NONE: all pass).
 
     Every other detected face is an UnsearchedFace: with the filter's reasons if it dropped
@@ -510,3 +511,16 @@ OPERATIONS: dict[str, Operation] = {
     "SearchUsers": search_users,
     "SearchUsersByImage": search_users_by_image,
 }
+
+READS: dict[str, ReadOperation] = {
+    name: operation
+    for name, operation in (
+        ("DescribeCollection", describe_collection),
+        ("ListCollections", list_collections),
+        ("ListFaces", list_faces),
+        ("ListUsers", list_users),
+        ("SearchUsers", search_users),
+        ("SearchUsersByImage", search_users_by_image),
+    )
+}
+"""The operations that only read: what a lagging store (`lag.py`) may serve from its history."""

@@ -27,7 +27,8 @@ from conformance.contract.model import operation_model
 from conformance.reference import blas
 from conformance.reference.api_errors import ApiError, internal_error, serialization
 from conformance.reference.faults import FaultSet, RequestPlan, WireResponse, resolve
-from conformance.reference.operations import OPERATIONS
+from conformance.reference.lag import LaggedStore
+from conformance.reference.operations import OPERATIONS, READS
 from conformance.reference.state_errors import StateWriteError
 from conformance.reference.store import Store
 from conformance.reference.validation import validate_input
@@ -81,8 +82,16 @@ class _HttpServer(ThreadingHTTPServer):
     and each dropped one waits a whole second for its retransmission: 200 concurrent clients saw
     a p99 of 1.9 s (`benchmarks/connections.py`). The kernel caps it at net.core.somaxconn."""
 
-    def __init__(self, address: tuple[str, int], store: Store, faults: FaultSet, log: Logger):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        store: Store,
+        faults: FaultSet,
+        log: Logger,
+        read_lag_s: float = 0.0,
+    ):
         self.store = store
+        self.lagged = LaggedStore(store, read_lag_s) if read_lag_s > 0 else None
         self.faults = faults
         self.log = log
         self._connections: set[socket.socket] = set()
@@ -182,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.faults.on_request(plan)
             model = operation_model(plan.operation)
             params = validate_input(model, plan.params) if plan.validate else plan.params
-            result = OPERATIONS[plan.operation](self.server.store, params)
+            result = self._operate(plan.operation, params)
             result = self.server.faults.on_result(plan, result)
             body = json.dumps(result, separators=(",", ":"), allow_nan=False).encode()
             return WireResponse(200, {"Content-Type": JSON_CONTENT_TYPE}, body)
@@ -194,6 +203,21 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             self.server.log(f"internal error in {plan.operation}:\n{traceback.format_exc()}")
             return self._error_response(internal_error())
+
+    def _operate(self, operation: str, params: Any) -> dict[str, Any]:
+        """Run the operation; with a read lag, reads see the past and writes record history."""
+        store, lagged = self.server.store, self.server.lagged
+        if lagged is None:
+            return OPERATIONS[operation](store, params)
+        if operation in READS:
+            return READS[operation](lagged, params)
+        collection_id = params.get("CollectionId") if isinstance(params, dict) else None
+        with store.lock:  # the write and its history entry as one step
+            lagged.before_write(collection_id)
+            try:
+                return OPERATIONS[operation](store, params)
+            finally:
+                lagged.after_write(collection_id)
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding"):
@@ -305,6 +329,8 @@ class ReferenceServer:
     others). `state_path` keeps state in SQLite so it survives a restart; None keeps it in memory.
     `log` receives one line per request (stderr by default; `quiet=True` discards them).
     `blas_threads` caps OpenBLAS threads process-wide on start (see blas.py; None leaves it).
+    `read_lag_s` makes reads see each collection as it was that long ago (see lag.py); a
+    fault with its own `read_lag_s` (the `read-lag` variation) raises it.
     """
 
     def __init__(
@@ -317,11 +343,13 @@ class ReferenceServer:
         log: Logger | None = None,
         quiet: bool = False,
         blas_threads: int | None = 1,
+        read_lag_s: float = 0.0,
     ) -> None:
         self.host = host
         self.port = port
         self.state_path = state_path
         self.faults = resolve(faults)
+        self.read_lag_s = max([read_lag_s, *(f.read_lag_s for f in self.faults.faults)])
         self._log = _quiet if quiet else (log or _stderr_logger())
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -352,7 +380,9 @@ class ReferenceServer:
             blas.limit_threads(self._blas_threads)
         self._store = Store(self.state_path)
         try:
-            self._server = _HttpServer((self.host, self.port), self._store, self.faults, self._log)
+            self._server = _HttpServer(
+                (self.host, self.port), self._store, self.faults, self._log, self.read_lag_s
+            )
         except BaseException:
             self._store.close()
             self._store = None

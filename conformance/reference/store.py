@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from conformance.reference.persistence import Journal, NullJournal, SqliteJournal, StateError
 from conformance.reference.records import FaceRecord, TokenRecord, UserRecord
@@ -49,6 +50,17 @@ class Collection:
                 for user in self.users.values()
             )
         return self._index
+
+
+class Readable(Protocol):
+    """What read operations need: the live `Store`, or a lagging view of it (`lag.py`)."""
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    def collection(self, collection_id: str) -> Collection | None: ...
+
+    def collection_ids(self) -> list[str]: ...
 
 
 class Store:

@@ -263,7 +263,7 @@ def _rules_table(result: RunResult) -> Table:
     for column in ("rule", "level", "status", "checked", "note"):
         table.add_column(column, justify="right" if column == "checked" else "left")
     for verdict in result.verdicts:
-        note = verdict.reason if verdict.status is Status.NOT_VERIFIED else ""
+        note = verdict.reason if verdict.status is Status.NOT_VERIFIED else verdict.settled
         if verdict.status is Status.FAIL:
             note = f"{len(verdict.violations)} violation(s)"
         table.add_row(

@@ -36,6 +36,7 @@ def _verdict(verdict: RuleVerdict, gating: bool, where: Endpoint) -> dict[str, A
         "fails_gate": gating,
         "checked": verdict.checked,
         "reason": verdict.reason,
+        "settled": verdict.settled,
         "violations": [_violation(f, where) for f in verdict.violations[:MAX_VIOLATIONS]],
         "violations_omitted": max(0, len(verdict.violations) - MAX_VIOLATIONS),
     }

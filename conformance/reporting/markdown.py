@@ -61,6 +61,8 @@ def render_markdown(result: RunResult) -> str:
         if id(v) in parity:
             status = "deviation (SHOULD)"
         note = v.reason if v.status is Status.NOT_VERIFIED else v.rule.statement
+        if v.settled and v.status is Status.PASS:
+            note += f" ({v.settled})"
         rows.append([f"`{v.rule.id}`", v.rule.level.value, status, str(v.checked), note])
     lines += _table(["rule", "level", "status", "checked", "statement / reason"], rows)
     where = endpoint(result)

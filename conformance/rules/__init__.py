@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Iterable
 
 from conformance.evidence import Evidence
+from conformance.exchange import READ_OPERATIONS, Exchange
 from conformance.rules.base import Finding, Level, Rule, RuleVerdict, Status, registered
 
 #: Family modules, imported for their registrations.
@@ -54,7 +56,7 @@ def judge(evidence: Evidence, rules: Iterable[Rule] | None = None) -> list[RuleV
                 RuleVerdict(rule, Status.NOT_VERIFIED, reason=f"check crashed: {exc!r}")
             )
             continue
-        violations = [f for f in findings if not f.passed]
+        violations = [_with_wait(evidence, f) for f in findings if not f.passed]
         if violations:
             status = Status.FAIL
         elif findings:
@@ -62,8 +64,34 @@ def judge(evidence: Evidence, rules: Iterable[Rule] | None = None) -> list[RuleV
         else:
             status = Status.NOT_VERIFIED
         reason = "" if findings else UNEXERCISED
-        verdicts.append(RuleVerdict(rule, status, len(findings), violations, reason))
+        verdict = RuleVerdict(rule, status, len(findings), violations, reason)
+        verdict.settled = _longest_wait(evidence, findings)
+        verdicts.append(verdict)
     return verdicts
+
+
+def _waited(evidence: Evidence, finding: Finding) -> Exchange | None:
+    """The read `finding` judged, when the run sent it more than once (None otherwise).
+
+    Findings cite the judged read first among their reads (a write or listings may come with
+    it as evidence)."""
+    reads = [e for e in finding.exchanges if e.operation in READ_OPERATIONS]
+    return reads[0] if reads and evidence.polls(reads[0]) else None
+
+
+def _longest_wait(evidence: Evidence, findings: list[Finding]) -> str:
+    passing = [e for f in findings if f.passed and (e := _waited(evidence, f)) is not None]
+    longest = max(passing, key=lambda e: len(evidence.polls(e)), default=None)
+    return evidence.settling(longest) if longest is not None else ""
+
+
+def _with_wait(evidence: Evidence, finding: Finding) -> Finding:
+    """A violation on a read the run waited for says so: the failure survived the wait."""
+    read = _waited(evidence, finding)
+    if read is None:
+        return finding
+    wait = evidence.settling(read, settled=False)
+    return dataclasses.replace(finding, message=f"{finding.message} ({wait})")
 
 
 __all__ = ["UNEXERCISED", "Finding", "Level", "Rule", "RuleVerdict", "Status", "catalog", "judge"]

@@ -77,6 +77,8 @@ class RuleVerdict:
     violations: list[Finding] = field(default_factory=list)
     reason: str = ""
     """Why a rule is not verified (never exercised, target throttled, budget spent...)."""
+    settled: str = ""
+    """The longest wait a judged read needed ('settled after 1.2 s, 3 polls'), "" if none."""
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -43,7 +43,7 @@ def complete_at_zero(evidence: Evidence) -> Iterator[Finding]:
     for exchange in evidence.searches():
         request = search_request(exchange)
         matches = matches_of(body_of(exchange))
-        view = evidence.view(exchange)
+        view = evidence.comparable_view(exchange)
         if (
             not exchange.ok
             or request is None

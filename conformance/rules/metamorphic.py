@@ -27,6 +27,7 @@ from conformance.rules.requests import (
     same_similarity,
     search_request,
 )
+from conformance.rules.settling import settled_from
 
 FAMILY = "metamorphic"
 
@@ -59,7 +60,7 @@ def answers_by_query(evidence: Evidence) -> Iterator[list[Answer]]:
         matches = matches_of(body_of(exchange))
         if not exchange.ok or request is None or not request.well_formed or matches is None:
             continue
-        if unsettled(evidence, exchange):
+        if unsettled(evidence, exchange) or not evidence.settled_read(exchange):
             continue
         key = (
             evidence.epoch(exchange),
@@ -236,13 +237,18 @@ def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
     source="doc: a search reads the collection; nothing changed between the two requests",
     family=FAMILY,
     leaves_open="The order of users with equal scores; server errors (transient by nature); "
-    "collections with associations in progress (UPDATING users).",
+    "collections with associations in progress (UPDATING users); an answer that contradicted "
+    "the run's own writes and was sent again until it settled (eventual consistency).",
 )
 def deterministic(evidence: Evidence) -> Iterator[Finding]:
     groups: dict[tuple[int, str], list[Exchange]] = defaultdict(list)
     for exchange in evidence.searches():
         request = search_request(exchange)
-        if request is not None and not exchange.server_error and not unsettled(evidence, exchange):
+        if request is None or exchange.server_error or unsettled(evidence, exchange):
+            continue
+        view = evidence.view(exchange)
+        # identical reads are exactly what a wait sends: only those after the epoch settled
+        if view is not None and view.listed_before(exchange) and settled_from(evidence, exchange):
             groups[(evidence.epoch(exchange), request.key())].append(exchange)
     for first, *others in groups.values():
         for again in others:

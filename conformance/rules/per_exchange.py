@@ -31,7 +31,8 @@ def search_rule(id: str, statement: str, **meta: Any) -> Callable[[ExchangeCheck
     def register(check: ExchangeCheck) -> ExchangeCheck:
         def over_run(evidence: Evidence) -> Iterator[Finding]:
             for exchange in evidence.searches():
-                finding = check(exchange, evidence.view(exchange))
+                view = evidence.comparable_view(exchange)
+                finding = check(exchange, view)
                 if finding is not None:
                     yield finding
 

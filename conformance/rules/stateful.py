@@ -4,10 +4,15 @@ Every check replays the run's successful writes into `conformance.stateful.model
 each later read against what the writes established. Only users and faces whose history is in
 the log are judged, so a pre-existing collection or another client's users never raise an alarm.
 
-AWS documents UPDATING as "associations in progress" but no bound on how long that lasts, so
-checks about associations judge a user only once an answer has reported it in another status
-after its last write ("settled"); a match that reports the user UPDATING is never held against
-the target. Deletions are judged immediately: DeleteUser disassociates faces before answering.
+AWS promises no read-after-write, so a read is judged only as the last of its wait: one sent
+again later in the same epoch (`Evidence.superseded`, see `conformance.settle`) is a poll, and
+a stale poll that later settled is no violation. What is still stale after the run's bounded
+wait is: MUST where AWS documents the effect (DeleteUser disassociates, DisassociateFaces
+removes, an associated user is no longer CREATED), SHOULD where it documents nothing (how soon
+UPDATING ends, how soon the collection's counts catch up). AWS documents UPDATING as
+"associations in progress" but no bound on how long that lasts, so checks about associations
+also judge a user only once an answer has reported it in another status after its last write
+("settled").
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from conformance.evidence import Evidence
+from conformance.evidence import CollectionView, Evidence
 from conformance.exchange import Exchange
 from conformance.rules.base import Check, Finding, Level, passed, rule, violated
 from conformance.stateful.model import (
@@ -32,8 +37,6 @@ from conformance.stateful.model import (
 
 FAMILY = "stateful"
 DOC = "doc"
-STUCK_POLLS = 6
-"""The bounded wait of `stateful.status-reaches-active`: ListUsers answers, not seconds."""
 
 ASSOCIATE_REASONS = frozenset(
     {"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_USER", "LOW_MATCH_CONFIDENCE"}
@@ -50,13 +53,16 @@ def _each(*operations: str, refusals: bool = False) -> Callable[[AnswerCheck], C
 
     It sees the answers the target really gave to `operations` (successes, and refusals too
     when `refusals`), each with its collection's model as the log's writes left it just before;
-    answers about collections the log never wrote to are skipped, since nothing is known there.
+    answers about collections the log never wrote to are skipped, since nothing is known there,
+    and so are reads the run sent again while waiting for them to settle.
     """
 
     def wrap(check_one: AnswerCheck) -> Check:
         def check(evidence: Evidence) -> Iterator[Finding]:
             for exchange, state in replay(evidence):
                 if state is None or exchange.throttled or exchange.server_error:
+                    continue
+                if evidence.superseded(exchange):
                     continue
                 if exchange.operation in operations and (exchange.ok or refusals):
                     yield from check_one(exchange, state)
@@ -130,6 +136,51 @@ def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
     deletion = gone[stale[0]]
     problem = f"{exchange.operation} still shows deleted user(s) {stale} (deleted by exchange "
     yield from _finding(exchange, f"{problem}#{deletion.index})", since=deletion)
+
+
+@rule(
+    "stateful.created-listed",
+    "Once IndexFaces reported face F (CreateUser created user U) and until it is deleted, a "
+    "one-page unfiltered ListFaces (ListUsers) lists F (U) when the run's bounded wait is over.",
+    source=f"{DOC}: IndexFaces adds the detected faces to the collection; CreateUser creates a "
+    "UserID in the collection; the listings list the collection's faces and users",
+    family=FAMILY,
+    leaves_open="listings of several pages (no page holds them all); how soon a new face or "
+    "user is listed within the wait",
+)
+@_each("ListUsers", "ListFaces")
+def created_listed(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    filtered = param(exchange, "UserId") or param(exchange, "FaceIds")
+    if filtered or not _single_page(exchange):
+        return
+    if exchange.operation == "ListFaces":
+        expected, listed = set(state.faces), set(_listed_faces(exchange))
+    else:
+        expected, listed = set(state.users), set(strings(body(exchange).get("Users"), "UserId"))
+    missing = sorted(expected - listed)
+    shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+    problem = (
+        f"{exchange.operation} lacks {len(missing)} the run created ({shown})" if missing else ""
+    )
+    yield from _finding(exchange, problem, judged=bool(expected))
+
+
+@rule(
+    "stateful.indexed-face-searchable",
+    "Once IndexFaces reported face F and until DeleteFaces deleted it, SearchUsers by FaceId F "
+    "is not refused with a client error when the run's bounded wait is over.",
+    source=f"{DOC}: SearchUsers FaceId is the 'ID for the existing face'; IndexFaces adds it",
+    family=FAMILY,
+    leaves_open="the matches such a search returns (other stateful and result rules judge them)",
+)
+@_each("SearchUsers", refusals=True)
+def indexed_face_searchable(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
+    face_id = param(exchange, "FaceId")
+    if not isinstance(face_id, str) or param(exchange, "UserId") or face_id not in state.faces:
+        return
+    refused = exchange.client_error
+    problem = f"search by existing face {face_id} refused: {exchange.error_type}" if refused else ""
+    yield from _finding(exchange, problem)
 
 
 @rule(
@@ -403,25 +454,60 @@ def status_lifecycle(exchange: Exchange, state: CollectionModel) -> Iterator[Fin
 
 @rule(
     "stateful.status-reaches-active",
-    f"A user holding faces is listed ACTIVE within {STUCK_POLLS} ListUsers answers after its "
-    "last write (UPDATING must not last forever).",
-    source=f"{DOC}: UPDATING while associations are in progress, ACTIVE once complete",
+    "A user holding faces is listed ACTIVE once the run's bounded wait after its last write is "
+    "over (UPDATING must not outlast it).",
+    source=f"{DOC}: UPDATING while associations are in progress, ACTIVE once complete; "
+    "UPDATING 'will become ACTIVE in few seconds'",
     family=FAMILY,
     level=Level.SHOULD,
-    leaves_open="how long UPDATING may last in seconds (exchanges carry no timestamps; the "
-    "stateful phase spaces its polls with exponential backoff)",
+    leaves_open="how long UPDATING may last: the run waits --settle seconds (a cassette: as "
+    "long as the recorded run waited)",
 )
 @_each("ListUsers")
 def status_reaches_active(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
     listed = dict(_statuses(exchange))
     judged = [u for u in state.users.values() if u.faces and u.user_id in listed]
-    stuck = [
-        u.user_id
-        for u in judged
-        if listed[u.user_id] != "ACTIVE" and u.not_active_polls + 1 == STUCK_POLLS
-    ]
-    problem = f"user(s) {stuck} still not ACTIVE after {STUCK_POLLS} polls" if stuck else ""
+    stuck = sorted(u.user_id for u in judged if listed[u.user_id] != "ACTIVE")
+    problem = f"user(s) {stuck} holding faces not listed ACTIVE" if stuck else ""
     yield from _finding(exchange, problem, judged=bool(judged))
+
+
+@rule(
+    "stateful.associated-user-not-created",
+    "A user whose AssociateFaces succeeded, and whose face ListFaces shows under its UserId in "
+    "the same epoch, is not reported CREATED once the run's bounded wait is over.",
+    source=f"{DOC}: AssociateFaces UserStatus: CREATED 'has no FaceID(s) associated with it'; "
+    "UPDATING while associations take place, ACTIVE once complete",
+    family=FAMILY,
+    leaves_open="UPDATING vs ACTIVE (stateful.status-reaches-active); users whose face no "
+    "complete ListFaces of the epoch shows under them",
+)
+def associated_user_not_created(evidence: Evidence) -> Iterator[Finding]:
+    for exchange, state in replay(evidence):
+        if state is None or not exchange.ok or exchange.operation not in READS_STATUS:
+            continue
+        view = evidence.view(exchange)
+        if evidence.superseded(exchange) or view is None or view.faces is None:
+            continue
+        shown = {owner for owner in view.faces.values() if owner}
+        judged = [
+            (user_id, status)
+            for user_id, status in _statuses(exchange)
+            if user_id in shown and user_id in state.users and state.users[user_id].faces
+        ]
+        created = sorted(str(user_id) for user_id, status in judged if status == "CREATED")
+        problem = (
+            f"user(s) {created} reported CREATED although ListFaces shows their faces"
+            if created
+            else ""
+        )
+        if problem:
+            yield violated(problem, exchange, *view.listing_sources)
+        elif judged:
+            yield passed(exchange)
+
+
+READS_STATUS = ("ListUsers", "SearchUsers")
 
 
 @rule(
@@ -448,20 +534,54 @@ def deleted_face_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
     yield from _finding(exchange, problem)
 
 
+def _count_findings(
+    evidence: Evidence, member: str, listed: Callable[[CollectionView], dict[str, Any] | None]
+) -> Iterator[Finding]:
+    """DescribeCollection's `member` against the complete listing of the same epoch, on
+    collections the run wrote to (a live collection others write to is not judged)."""
+    for exchange, state in replay(evidence):
+        if state is None or not exchange.ok or exchange.operation != "DescribeCollection":
+            continue
+        view = evidence.view(exchange)
+        count = body(exchange).get(member)
+        items = listed(view) if view is not None else None
+        if evidence.superseded(exchange) or view is None or items is None:
+            continue
+        if not isinstance(count, int) or isinstance(count, bool):
+            continue  # the schema rules judge its type
+        if count == len(items):
+            yield passed(exchange)
+            continue
+        yield violated(
+            f"{member} {count}, but the complete listing of the same epoch shows {len(items)}",
+            exchange,
+            *view.listing_sources,
+        )
+
+
 @rule(
     "stateful.face-count",
-    "DescribeCollection's FaceCount equals the number of faces the collection holds, when the "
-    "log accounts for every face of it.",
+    "Once the run's bounded wait is over, DescribeCollection's FaceCount equals the number of "
+    "faces a complete ListFaces of the same epoch shows.",
     source=f"{DOC}: FaceCount is the number of faces indexed into the collection",
     family=FAMILY,
     level=Level.SHOULD,
-    leaves_open="how quickly FaceCount catches up (AWS may update it asynchronously)",
+    leaves_open="how quickly FaceCount catches up beyond the run's wait (AWS documents no "
+    "delay either way); collections the run did not write to",
 )
-@_each("DescribeCollection")
-def face_count(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
-    count = body(exchange).get("FaceCount")
-    if not state.population_known or not isinstance(count, int):
-        return
-    wrong = count != len(state.faces)
-    problem = f"FaceCount {count}, but the collection holds {len(state.faces)}" if wrong else ""
-    yield from _finding(exchange, problem)
+def face_count(evidence: Evidence) -> Iterator[Finding]:
+    return _count_findings(evidence, "FaceCount", lambda view: view.faces)
+
+
+@rule(
+    "stateful.user-count",
+    "Once the run's bounded wait is over, DescribeCollection's UserCount equals the number of "
+    "users a complete ListUsers of the same epoch shows.",
+    source=f"{DOC}: UserCount is the number of UserIDs assigned to the collection",
+    family=FAMILY,
+    level=Level.SHOULD,
+    leaves_open="how quickly UserCount catches up beyond the run's wait (AWS documents no "
+    "delay either way); collections the run did not write to",
+)
+def user_count(evidence: Evidence) -> Iterator[Finding]:
+    return _count_findings(evidence, "UserCount", lambda view: view.users)

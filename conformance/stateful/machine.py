@@ -21,14 +21,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from conformance.errors import ConformanceError
-from conformance.evidence import Evidence
-from conformance.exchange import Exchange
+from conformance.evidence import Evidence, read_key
+from conformance.exchange import READ_OPERATIONS, Exchange
 from conformance.rules import catalog, judge
-from conformance.rules.base import Rule, Status
-from conformance.rules.stateful import FAMILY, STUCK_POLLS
+from conformance.rules.base import Rule, RuleVerdict, Status
+from conformance.rules.stateful import FAMILY
+from conformance.settle import Settle, Waited
 from conformance.stateful.images import PEOPLE, VARIANTS, ImageSource
 from conformance.stateful.model import CollectionModel, RunModel, body, indexed_face_ids, strings
 
+LISTINGS = frozenset({"ListUsers", "ListFaces"})
 USER_SLOTS = 4
 MAX_PAGES = 20
 MAX_USERS = 100
@@ -58,12 +60,15 @@ class PhaseContext:
     images: ImageSource
     limit: int
     """Requests the examples may send (teardown may go beyond it, up to the run's budget)."""
-    poll_base_s: float = 0.05
+    settle: Settle = field(default_factory=lambda: Settle(0.0))
+    """How long stale reads are sent again before a failure counts (0: never)."""
     sleep: Callable[[float], None] = time.sleep
     sent: int = 0
     examples: int = 0
     exchanges: list[Exchange] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    waits: list[Waited[list[RuleVerdict]]] = field(default_factory=list)
+    """Every wait for stale reads to settle, for the phase's summary."""
     stopped: BaseException | None = None
     """Why sending stopped: BudgetExhausted, TargetUnavailable... (re-raised or reported)."""
     rules: tuple[Rule, ...] = field(
@@ -86,6 +91,8 @@ class StatefulMachine(RuleBasedStateMachine):
         self.exchanges: list[Exchange] = []
         self.created_users: set[str] = set()
         self.indexed_faces: list[str] = []
+        self.unsettled = False
+        """Reads were sent since the last `settle`."""
         phase.examples += 1
 
     # -- sending ----------------------------------------------------------------------------
@@ -96,6 +103,10 @@ class StatefulMachine(RuleBasedStateMachine):
         phase = self.phase
         if phase.stopped is not None or (not teardown and phase.sent >= phase.limit):
             raise Stop("stateful request budget spent")
+        if operation in READ_OPERATIONS:
+            self.unsettled = True
+        elif not teardown:
+            self.settle()  # a write starts a new epoch: the reads before it can no longer settle
         try:
             exchange = phase.client.call(
                 operation,
@@ -247,21 +258,7 @@ class StatefulMachine(RuleBasedStateMachine):
 
     @rule()
     def list_users(self) -> None:
-        """List users; while a user holding faces is not ACTIVE, poll again with backoff."""
-        for attempt in range(STUCK_POLLS):
-            listed: dict[str, Any] = {}
-            for page in self.pages("ListUsers", {}):
-                for item in body(page).get("Users") or []:
-                    if isinstance(item, dict):
-                        listed[str(item.get("UserId"))] = item.get("UserStatus")
-            waiting = [
-                uid
-                for uid, user in self.state.users.items()
-                if user.faces and uid in listed and listed[uid] != "ACTIVE"
-            ]
-            if not waiting or attempt == STUCK_POLLS - 1:
-                return
-            self.phase.sleep(self.phase.poll_base_s * 2**attempt)
+        self.pages("ListUsers", {})
 
     @rule(pick=st.integers(min_value=0, max_value=USER_SLOTS))
     def list_faces(self, pick: int) -> None:
@@ -277,10 +274,62 @@ class StatefulMachine(RuleBasedStateMachine):
 
     # -- judging ----------------------------------------------------------------------------
 
+    def failing(self) -> list[RuleVerdict]:
+        verdicts = judge(Evidence(self.exchanges), self.phase.rules)
+        return [v for v in verdicts if v.status is Status.FAIL]
+
+    def stale_reads(self, failed: list[RuleVerdict]) -> list[Exchange]:
+        """The reads since the last write that failing rules cite: sending them again may
+        show the settled state. (Older reads cannot settle: a write came after them.)"""
+        last_write = max((e.index for e in self.exchanges if e.mutating), default=-1)
+        cited = {
+            e.index: e
+            for verdict in failed
+            for finding in verdict.violations
+            for e in finding.exchanges
+            if e.index > last_write and e.operation in READ_OPERATIONS
+        }
+        first_pages = [e for _, e in sorted(cited.items()) if not (e.params or {}).get("NextToken")]
+        return list({read_key(e): e for e in first_pages}.values())
+
+    def settle(self) -> list[RuleVerdict] | None:
+        """While rules fail on reads since the last write, send those reads again with backoff,
+        until they pass or the run's bounded wait runs out; the rules then judge the last.
+        Returns the failing verdicts it ended with (None: nothing needed judging)."""
+        if self.phase.settle.seconds <= 0 or not self.unsettled:
+            return None
+        self.unsettled = False
+        polled = False
+        last: list[RuleVerdict] = []
+
+        def read() -> list[RuleVerdict]:
+            nonlocal polled, last
+            if polled:
+                for stale in self.stale_reads(last):
+                    params = {k: v for k, v in (stale.params or {}).items() if k != "NextToken"}
+                    if stale.operation in LISTINGS:
+                        self.pages(str(stale.operation), params)
+                    else:
+                        self.send(str(stale.operation), params)
+            polled = True
+            last = self.failing()
+            return last
+
+        def missing(failed: list[RuleVerdict]) -> str:
+            if not self.stale_reads(failed):
+                return ""  # nothing a re-read could change
+            return ", ".join(v.rule.id for v in failed)
+
+        waited = self.phase.settle.wait(read, missing, sleep=self.phase.sleep)
+        if waited.polls:
+            self.phase.waits.append(waited)
+            self.unsettled = False  # the polls themselves were judged by the last read()
+        return waited.value
+
     @invariant()
     def stateful_rules_hold(self) -> None:
-        verdicts = judge(Evidence(self.exchanges), self.phase.rules)
-        failed = [v for v in verdicts if v.status is Status.FAIL]
+        settled = self.settle()
+        failed = self.failing() if settled is None else settled
         if not failed:
             return
         messages = [f"{v.rule.id}: {f.message}" for v in failed for f in v.violations]
@@ -323,6 +372,11 @@ class StatefulMachine(RuleBasedStateMachine):
             leftovers = [f for f in dict.fromkeys(self.indexed_faces) if f not in self.deleted()]
             for start in range(0, len(leftovers), 100):
                 self.send("DeleteFaces", {"FaceIds": leftovers[start : start + 100]}, teardown=True)
+            if self.phase.settle.seconds > 0 and (self.created_users or leftovers):
+                # the next example's first listing must not show this one's leftovers
+                self.pages("ListFaces", {})
+                self.pages("ListUsers", {})
+                self.settle()
         except Stop:
             pass
 

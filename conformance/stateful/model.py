@@ -37,8 +37,6 @@ class UserModel:
     ever_associated: bool = False
     settled: bool = True
     """False between a write touching the user and the first answer reporting it not in progress."""
-    not_active_polls: int = 0
-    """ListUsers answers since the last write that listed the user, holding faces, not ACTIVE."""
 
 
 @dataclass
@@ -158,7 +156,6 @@ def _touch(state: CollectionModel, user_id: str, status: Any) -> UserModel | Non
     user = state.users.get(user_id)
     if user is not None:
         user.settled = False
-        user.not_active_polls = 0
         observe_status(state, user_id, status)
     return user
 
@@ -290,18 +287,8 @@ def _disassociate(state: CollectionModel, pairing: _Pairing) -> None:
 
 def _list_users(state: CollectionModel, exchange: Exchange) -> None:
     for item in body(exchange).get("Users") or []:
-        if not isinstance(item, dict):
-            continue
-        user_id = item.get("UserId")
-        user = state.users.get(user_id) if isinstance(user_id, str) else None
-        if user is None:
-            continue
-        status = item.get("UserStatus")
-        observe_status(state, user.user_id, status)
-        if status == "ACTIVE" or not user.faces:
-            user.not_active_polls = 0
-        else:
-            user.not_active_polls += 1
+        if isinstance(item, dict):
+            observe_status(state, item.get("UserId"), item.get("UserStatus"))
 
 
 def _search_users(state: CollectionModel, exchange: Exchange) -> None:

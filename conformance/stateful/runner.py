@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as hypothesis_seed
@@ -20,6 +21,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from conformance.errors import BudgetExhausted
 from conformance.exchange import Exchange
+from conformance.settle import Settle, Waited
 from conformance.stateful.images import ImageSource, SyntheticPeople
 from conformance.stateful.machine import Client, Failure, PhaseContext, Stop, bind
 from conformance.stateful.script import render_script
@@ -67,7 +69,7 @@ def run_stateful(
     max_steps: int = DEFAULT_STEPS,
     max_requests: int | None = DEFAULT_MAX_REQUESTS,
     images: ImageSource | None = None,
-    poll_base_s: float = 0.05,
+    settle: Settle | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> StatefulOutcome:
     """Explore `collection_id` (which the run created and may write to) with random sequences.
@@ -81,7 +83,7 @@ def run_stateful(
         collection_id=collection_id,
         images=images or SyntheticPeople(seed),
         limit=_limit(transport, max_requests),
-        poll_base_s=poll_base_s,
+        settle=settle or Settle(0.0),
         sleep=sleep,
     )
     outcome = StatefulOutcome([], 0, 0, 0.0)
@@ -103,7 +105,20 @@ def run_stateful(
     outcome.duration_s = time.perf_counter() - started
     if outcome.exhausted:
         outcome.notes.append(f"stopped after {phase.sent} requests: request budget spent")
+    if phase.waits:
+        outcome.notes.append(_waits_note(phase.waits))
     return outcome
+
+
+def _waits_note(waits: list[Waited[Any]]) -> str:
+    """One line: how often the phase waited for stale reads, and its longest wait."""
+    longest = max(waits, key=lambda w: w.seconds)
+    unsettled = sum(1 for w in waits if not w.settled)
+    polls = sum(w.polls for w in waits)
+    return (
+        f"waited for stale reads {len(waits)} time(s), {polls} polls; longest "
+        f"{longest.summary('wait')}" + (f"; {unsettled} never settled" if unsettled else "")
+    )
 
 
 def _limit(transport: Client, max_requests: int | None) -> int:

@@ -1,9 +1,10 @@
-"""Listing, lifecycle and indexing freedom: page sizes, token format, UPDATING, face details.
+"""Listing, lifecycle and indexing freedom: page sizes, token format, UPDATING, read lag,
+face details.
 
 AWS paginates ListUsers and ListFaces with an opaque NextToken and may return fewer items than
 MaxResults; UserStatus UPDATING means associations are in progress (AWS's own AssociateFaces
-example answers UPDATING); BoundingBox and Confidence come from a detector the contract does
-not pin down.
+example answers UPDATING); AWS promises no read-after-write for the user API (reads may lag
+writes); BoundingBox and Confidence come from a detector the contract does not pin down.
 """
 
 from __future__ import annotations
@@ -96,6 +97,17 @@ variation(
     "after AssociateFaces a user is UPDATING (answer and next ListUsers) before ACTIVE",
     operations=frozenset({"AssociateFaces", "ListUsers", "DisassociateFaces", "DeleteUser"}),
     factory=_briefly_updating,
+)
+
+
+READ_LAG_S = 0.3
+"""Long enough that every read right after a write is stale, short enough for CI."""
+
+variation(
+    "read-lag",
+    f"reads (SearchUsers, ListUsers, ListFaces, DescribeCollection) see the collection as it "
+    f"was {READ_LAG_S} s earlier (eventual consistency)",
+    read_lag_s=READ_LAG_S,  # no hook: the server applies it to its whole store
 )
 
 
