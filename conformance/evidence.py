@@ -34,16 +34,8 @@ class CollectionView:
     face_model_sources: list[Exchange] = field(default_factory=list)
     listing_sources: list[Exchange] = field(default_factory=list)
     """The pages of the last complete listing of each kind (the ones `users`/`faces` hold)."""
-    final_listings: dict[str, list[Exchange]] = field(default_factory=dict)
-
-    def listed_before(self, exchange: Exchange) -> bool:
-        """Whether the epoch's last complete listings were begun before `exchange` was sent.
-
-        After its own writes the run reads the listings until they show them (see
-        `conformance.settle`); a read sent before that may have seen older state, so rules
-        compare only later reads with the listings."""
-        starts = [pages[0].index for pages in self.final_listings.values() if pages]
-        return bool(starts) and exchange.index > max(starts)
+    completed: dict[str, list[list[Exchange]]] = field(default_factory=dict)
+    """Every complete listing of the epoch, per kind, in order (each as its pages)."""
 
     def users_with_faces(self) -> set[str] | None:
         if self.faces is None:
@@ -62,6 +54,7 @@ class Evidence:
         self._epoch_of: dict[int, int] = {}
         self._views: dict[tuple[str, int], CollectionView] = {}
         self._superseded: set[int] = set()
+        self._changed: set[int] = set()
         self.judge_polls = False
         """Make `superseded` answer False: to ask the rules how they would judge the polls."""
         self.cache: dict[str, Any] = {}
@@ -96,12 +89,29 @@ class Evidence:
     def settled_read(self, exchange: Exchange) -> bool:
         """Whether rules may compare this read with the epoch's listings and other reads.
 
-        Not a read the run sent again while it waited (its last sending is compared), nor one
+        Not a read whose answer changed when the run sent it again while it waited (its last
+        sending is compared), nor one
         sent before the epoch's last complete listings began: after its own writes the run
         reads the listings until they show them, and an earlier read may have seen older state.
+        (An epoch without listings offers nothing such a read could be compared with wrongly.)
         """
         view = self.view(exchange)
-        return view is not None and not self.superseded(exchange) and view.listed_before(exchange)
+        if view is None or (exchange.index in self._changed and not self.judge_polls):
+            return False
+        return self.listed_before(view, exchange)
+
+    def listed_before(self, view: CollectionView, exchange: Exchange) -> bool:
+        """Whether, before `exchange`, the epoch's listings were read with the answer they
+        settled on (True when the epoch has no complete listing: nothing to compare with)."""
+        starts = []
+        for listings in view.completed.values():
+            unchanged = [
+                pages for pages in listings if not self._changed & {e.index for e in pages}
+            ]
+            if not unchanged:
+                return False
+            starts.append(unchanged[0][0].index)
+        return all(exchange.index > start for start in starts)
 
     def views(self) -> Sequence[CollectionView]:
         return list(self._views.values())
@@ -153,10 +163,8 @@ class Evidence:
                 done = pending.get(chain)
                 if done is not None and done.complete and not _filtered(exchange):
                     setattr(view, shape.attribute, done.items)
-                    view.final_listings[shape.attribute] = list(done.sources)
-                    view.listing_sources = [
-                        e for kind in view.final_listings.values() for e in kind
-                    ]
+                    view.completed.setdefault(shape.attribute, []).append(list(done.sources))
+                    view.listing_sources = [e for kind in view.completed.values() for e in kind[-1]]
                     view.exists = True
             if exchange.operation == "ListFaces":
                 version = body.get("FaceModelVersion")
@@ -171,27 +179,31 @@ class Evidence:
                 view.exists = False
 
     def _find_polls(self) -> None:
-        """Group identical reads per epoch; every read but the last of a group is superseded."""
-        groups: dict[tuple[int, str], tuple[list[Exchange], list[Exchange]]] = {}
+        """Group identical reads per epoch; every read but the last of a group is superseded,
+        and *changed* when its answer differs from the last one's (it saw other state)."""
+        chains: dict[tuple[int, str], list[list[Exchange]]] = {}
         for exchange in self.exchanges:
             key = read_key(exchange)
             if key is None:
                 continue
             slot = (self.epoch(exchange), key)
             if (exchange.params or {}).get("NextToken"):
-                if slot in groups:  # a later page of the group's latest listing
-                    groups[slot][1].append(exchange)
+                if slot in chains:  # a later page of the group's latest listing
+                    chains[slot][-1].append(exchange)
                 continue
-            if slot in groups:
-                starts, members = groups[slot]
-                self._superseded.update(e.index for e in members)
-                groups[slot] = ([*starts, exchange], [exchange])
-            else:
-                groups[slot] = ([exchange], [exchange])
-        for starts, members in groups.values():
-            if len(starts) > 1:
-                for member in members:
-                    self._polled[member.index] = starts
+            chains.setdefault(slot, []).append([exchange])
+        for group in chains.values():
+            if len(group) < 2:
+                continue
+            final = group[-1]
+            answer = [e.response_body for e in final]
+            for chain in group[:-1]:
+                self._superseded.update(e.index for e in chain)
+                if [e.response_body for e in chain] != answer:
+                    self._changed.update(e.index for e in chain)
+            starts = [chain[0] for chain in group]
+            for member in final:
+                self._polled[member.index] = starts
 
 
 def read_key(exchange: Exchange) -> str | None:

@@ -247,8 +247,9 @@ def deterministic(evidence: Evidence) -> Iterator[Finding]:
         if request is None or exchange.server_error or unsettled(evidence, exchange):
             continue
         view = evidence.view(exchange)
+        listed = view is not None and evidence.listed_before(view, exchange)
         # identical reads are exactly what a wait sends: only those after the epoch settled
-        if view is not None and view.listed_before(exchange) and settled_from(evidence, exchange):
+        if listed and settled_from(evidence, exchange):
             groups[(evidence.epoch(exchange), request.key())].append(exchange)
     for first, *others in groups.values():
         for again in others:

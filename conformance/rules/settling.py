@@ -44,7 +44,8 @@ def stale_polls(evidence: Evidence) -> frozenset[int]:
 
 def settled_from(evidence: Evidence, exchange: Exchange) -> bool:
     """Whether `exchange` was sent once its epoch had settled: after the last poll whose answer
-    changed, where that poll read the collection's listings or contradicted the writes.
+    changed, where that poll read the collection's listings, was the first read after the
+    epoch's write, or contradicted the writes.
 
     A listing is what the run waits on after its writes, so a changed listing means the state
     the epoch's reads saw was still moving; before that point, two identical searches may
@@ -59,13 +60,32 @@ def settled_from(evidence: Evidence, exchange: Exchange) -> bool:
 
 def _settle_points(evidence: Evidence) -> dict[int, int]:
     stale = stale_polls(evidence)
+    opening = _first_reads(evidence)
     points: dict[int, int] = {}
     for exchange in evidence.exchanges:
         reads = evidence.polls(exchange)
         if not reads or reads[-1] is not exchange:
             continue
         moved = len({r.response_body for r in reads}) > 1
-        if moved and (exchange.operation in LISTINGS or any(r.index in stale for r in reads)):
+        waited = (
+            exchange.operation in LISTINGS
+            or reads[0].index in opening
+            or any(r.index in stale for r in reads)
+        )
+        if moved and waited:
             epoch = evidence.epoch(exchange)
             points[epoch] = max(points.get(epoch, 0), exchange.index)
     return points
+
+
+def _first_reads(evidence: Evidence) -> set[int]:
+    """The first read after each write: where a lagging target shows its lag."""
+    first: set[int] = set()
+    after_write = False
+    for exchange in evidence.exchanges:
+        if exchange.mutating:
+            after_write = True
+        elif after_write and exchange.operation is not None:
+            first.add(exchange.index)
+            after_write = False
+    return first

@@ -98,10 +98,18 @@ class StatefulMachine(RuleBasedStateMachine):
     # -- sending ----------------------------------------------------------------------------
 
     def send(
-        self, operation: str, params: Mapping[str, Any], *, teardown: bool = False
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        teardown: bool = False,
+        waiting: bool = False,
     ) -> Exchange:
+        """Send one request; `teardown` and `waiting` (a poll of a bounded wait) may go beyond
+        the phase's allowance: cutting a wait short would leave a stale read to be judged."""
         phase = self.phase
-        if phase.stopped is not None or (not teardown and phase.sent >= phase.limit):
+        within = teardown or waiting or phase.sent < phase.limit
+        if phase.stopped is not None or not within:
             raise Stop("stateful request budget spent")
         if operation in READ_OPERATIONS:
             self.unsettled = True
@@ -111,7 +119,7 @@ class StatefulMachine(RuleBasedStateMachine):
             exchange = phase.client.call(
                 operation,
                 {"CollectionId": phase.collection_id, **params},
-                label=f"stateful{' teardown' if teardown else ''} {operation}",
+                label=f"stateful{' teardown' if teardown else ' poll' if waiting else ''} {operation}",
             )
         except ConformanceError as exc:
             phase.stopped = exc
@@ -122,14 +130,16 @@ class StatefulMachine(RuleBasedStateMachine):
         self.model.apply(exchange)
         return exchange
 
-    def pages(self, operation: str, params: Mapping[str, Any]) -> list[Exchange]:
+    def pages(
+        self, operation: str, params: Mapping[str, Any], *, waiting: bool = False
+    ) -> list[Exchange]:
         """Every page of a listing (bounded), following NextToken."""
-        answers = [self.send(operation, params)]
+        answers = [self.send(operation, params, waiting=waiting)]
         while len(answers) < MAX_PAGES:
             token = body(answers[-1]).get("NextToken")
             if not isinstance(token, str) or not token:
                 break
-            answers.append(self.send(operation, {**params, "NextToken": token}))
+            answers.append(self.send(operation, {**params, "NextToken": token}, waiting=waiting))
         return answers
 
     @property
@@ -308,9 +318,9 @@ class StatefulMachine(RuleBasedStateMachine):
                 for stale in self.stale_reads(last):
                     params = {k: v for k, v in (stale.params or {}).items() if k != "NextToken"}
                     if stale.operation in LISTINGS:
-                        self.pages(str(stale.operation), params)
+                        self.pages(str(stale.operation), params, waiting=True)
                     else:
-                        self.send(str(stale.operation), params)
+                        self.send(str(stale.operation), params, waiting=True)
             polled = True
             last = self.failing()
             return last
@@ -374,8 +384,8 @@ class StatefulMachine(RuleBasedStateMachine):
                 self.send("DeleteFaces", {"FaceIds": leftovers[start : start + 100]}, teardown=True)
             if self.phase.settle.seconds > 0 and (self.created_users or leftovers):
                 # the next example's first listing must not show this one's leftovers
-                self.pages("ListFaces", {})
-                self.pages("ListUsers", {})
+                self.pages("ListFaces", {}, waiting=True)
+                self.pages("ListUsers", {}, waiting=True)
                 self.settle()
         except Stop:
             pass

@@ -103,8 +103,14 @@ def delete_faces(
     return ex("DeleteFaces", {"FaceIds": [face]}, answer)
 
 
-def describe(count: int) -> Exchange:
-    return ex("DescribeCollection", {}, {"FaceCount": count, "FaceModelVersion": "7"})
+def describe(count: int, user_count: int = 2) -> Exchange:
+    answer = {"FaceCount": count, "UserCount": user_count, "FaceModelVersion": "7"}
+    return ex("DescribeCollection", {}, answer)
+
+
+def refused_search(face: str) -> Exchange:
+    params = {"FaceId": face, "UserMatchThreshold": 0.0, "MaxUsers": 10}
+    return ex("SearchUsers", params, "InvalidParameterException", 400)
 
 
 CASES: dict[str, tuple[list[Exchange], list[Exchange]]] = {
@@ -149,8 +155,24 @@ CASES: dict[str, tuple[list[Exchange], list[Exchange]]] = {
         [delete_faces(F2, deleted=True), faces((F1, "ann"), (F2, None))],
     ),
     "stateful.face-count": (
-        [delete_faces(F2, deleted=True), describe(1)],
-        [delete_faces(F2, deleted=True), describe(2)],
+        [delete_faces(F2, deleted=True), faces((F1, "ann")), describe(1)],
+        [delete_faces(F2, deleted=True), faces((F1, "ann")), describe(2)],
+    ),
+    "stateful.user-count": (
+        [users(("ann", "ACTIVE"), ("bob", "CREATED")), describe(2, user_count=2)],
+        [users(("ann", "ACTIVE"), ("bob", "CREATED")), describe(2, user_count=3)],
+    ),
+    "stateful.created-listed": (
+        [faces((F1, "ann"), (F2, None)), users(("ann", "ACTIVE"), ("bob", "CREATED"))],
+        [faces((F1, "ann")), users(("ann", "ACTIVE"))],
+    ),
+    "stateful.indexed-face-searchable": (
+        [search_face(F2)],
+        [refused_search(F2)],
+    ),
+    "stateful.associated-user-not-created": (
+        [faces((F1, "ann"), (F2, None)), users(("ann", "ACTIVE"), ("bob", "CREATED"))],
+        [faces((F1, "ann"), (F2, None)), users(("ann", "CREATED"), ("bob", "CREATED"))],
     ),
 }
 
@@ -213,3 +235,35 @@ def test_unsettled_user_is_not_judged_for_listing() -> None:
         },
     )
     assert verdict("stateful.association-listed", setup() + log) is Status.PASS  # F1 judged, F2 not
+
+
+def test_a_stale_read_that_settles_is_no_violation() -> None:
+    """Eventual consistency: the run read again until the deletion showed; the last read counts."""
+    log = [ex("DeleteUser", {"UserId": "ann"}), search_face(F1, match("ann")), search_face(F1)]
+    (rule,) = [r for r in catalog() if r.id == "stateful.deleted-user-gone"]
+    ordered = [dataclasses.replace(e, index=i) for i, e in enumerate(setup() + log, start=1)]
+    (result,) = judge(Evidence(ordered), [rule])
+    assert result.status is Status.PASS
+    assert result.settled == "settled after 1 poll"  # no timestamps in this log
+
+
+def test_a_read_still_stale_after_the_wait_is_a_violation_that_says_so() -> None:
+    stale = [search_face(F1, match("ann")) for _ in range(3)]
+    log = [ex("DeleteUser", {"UserId": "ann"}), *stale]
+    (rule,) = [r for r in catalog() if r.id == "stateful.deleted-user-gone"]
+    ordered = [dataclasses.replace(e, index=i) for i, e in enumerate(setup() + log, start=1)]
+    (result,) = judge(Evidence(ordered), [rule])
+    assert result.status is Status.FAIL
+    assert len(result.violations) == 1  # the polls are not judged, the last read is
+    assert result.violations[0].message.endswith("(still stale after 2 polls)")
+
+
+def test_a_write_between_two_reads_means_no_wait() -> None:
+    """A read repeated after another write is a new question: both are judged."""
+    log = [
+        ex("DeleteUser", {"UserId": "ann"}),
+        search_face(F1, match("ann")),
+        ex("CreateUser", {"UserId": "cid"}),
+        search_face(F1),
+    ]
+    assert verdict("stateful.deleted-user-gone", setup() + log) is Status.FAIL
