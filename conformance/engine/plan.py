@@ -23,6 +23,7 @@ from conformance.engine.phases import (
     properties,
     protocol,
 )
+from conformance.settle import Settle
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
 from conformance.transport import RAW
 
@@ -43,6 +44,8 @@ PHASES = (
 
 STATEFUL = "(stateful phase)"
 """The stateful phase mixes every write operation; the plan shows its allowance as one line."""
+SETTLE = "(settle waits)"
+"""Re-reads of the discovery after seeding while the target does not show its writes yet."""
 
 
 @dataclass
@@ -99,8 +102,18 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
     allowed = [op for op in sent if not config.read_only or op in READ_ONLY_OPERATIONS]
     phase(protocol.LABEL, Counter(op or RAW for op in allowed))
     phase("teardown", teardown)
-    examples = config.max_examples
     notes: list[str] = []
+    waits = settle_bound(config)
+    if waits:
+        fixed[SETTLE] += waits
+        phases["discovery"] += waits
+        notes.append(
+            f"--settle {config.settle_s:g}: reads that must show the run's own writes are sent "
+            f"again for up to {config.settle_s:g} s (discovery: at most {waits} requests; the "
+            "stateful phase's from its share); requests a prompt target does not need go to "
+            "the stateful phase"
+        )
+    examples = config.max_examples
     budget = config.max_requests
     spare = None if budget is None else budget - sum(fixed.values())
     if spare is not None and properties.bound(examples) > spare:
@@ -135,6 +148,14 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
         notes,
         _positive(phases),
     )
+
+
+def settle_bound(config: RunConfig) -> int:
+    """Requests the discovery after seeding may spend waiting (0 in read-only runs: no writes)."""
+    if config.read_only or config.settle_s <= 0:
+        return 0
+    per_reading = 1 + 2 * discovery.MAX_PAGES  # DescribeCollection and both listings
+    return Settle(config.settle_s).max_polls * per_reading
 
 
 def _positive(counts: Mapping[str, int]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from conformance.reference.api_errors import invalid_parameter
 from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, ResultHook, register
 
 FAMILY = "stateful"
@@ -260,4 +261,89 @@ _stateful(
     "ListFaces keeps showing the former UserId of faces after DisassociateFaces",
     ("stateful.disassociation-reflected",),
     _stale_owner,
+)
+
+
+def _created_after_associate(_plan: RequestPlan, result: Result) -> Result:
+    """UserStatus stays CREATED whatever faces the user holds (a status never updated)."""
+
+    def fix(status: Any) -> Any:
+        return "CREATED" if status in ("ACTIVE", "UPDATING") else status
+
+    out = dict(result)
+    if "UserStatus" in out:
+        out["UserStatus"] = fix(out["UserStatus"])
+    if "Users" in out:
+        out["Users"] = [{**u, "UserStatus": fix(u.get("UserStatus"))} for u in out["Users"]]
+    if "UserMatches" in out:
+        out["UserMatches"] = [
+            {**m, "User": {**m["User"], "UserStatus": fix(m["User"].get("UserStatus"))}}
+            for m in out["UserMatches"]
+        ]
+    return out
+
+
+_register(
+    "status-created-after-associate",
+    "users whose faces were associated are still reported CREATED (status never updated)",
+    ("stateful.associated-user-not-created",),
+    frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
+    on_result=_created_after_associate,
+)
+
+
+def _user_count_after_delete(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+    counts = memory.of(plan)
+    if plan.operation == "DeleteUser":
+        counts["deleted"] = counts.get("deleted", 0) + 1
+    elif plan.operation == "DescribeCollection" and counts.get("deleted"):
+        return {**result, "UserCount": result.get("UserCount", 0) + counts["deleted"]}
+    return result
+
+
+_stateful(
+    "user-count-after-delete",
+    "DescribeCollection's UserCount never goes down after DeleteUser",
+    ("stateful.user-count",),
+    _user_count_after_delete,
+    frozenset({"CreateCollection", "DeleteUser", "DescribeCollection"}),
+    strict=True,
+)
+
+
+def _associated_only(plan: RequestPlan, result: Result) -> Result:
+    if _params(plan).get("UserId") or _params(plan).get("FaceIds"):
+        return result
+    return {**result, "Faces": [f for f in result.get("Faces") or [] if f.get("UserId")]}
+
+
+_register(
+    "list-faces-associated-only",
+    "ListFaces lists only faces associated with a user (a listing joined through users)",
+    ("stateful.created-listed", "errors.unknown-face"),
+    frozenset({"ListFaces"}),
+    on_result=_associated_only,
+)
+
+
+def _loose_faces_unsearchable(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+    """The search index is fed by associations only: a face nobody owns is unknown to it."""
+    loose = memory.of(plan)
+    if plan.operation == "IndexFaces":
+        for record in result.get("FaceRecords") or []:
+            loose[record["Face"]["FaceId"]] = True
+    elif plan.operation == "AssociateFaces":
+        for face_id in _face_ids(result, "AssociatedFaces"):
+            loose.pop(face_id, None)
+    elif plan.operation == "SearchUsers" and _params(plan).get("FaceId") in loose:
+        raise invalid_parameter()
+    return result
+
+
+_stateful(
+    "loose-face-unsearchable",
+    "SearchUsers refuses a FaceId that was indexed but never associated with a user",
+    ("stateful.indexed-face-searchable", "validation.accepts-valid"),
+    _loose_faces_unsearchable,
+    frozenset({"CreateCollection", "IndexFaces", "AssociateFaces", "SearchUsers"}),
 )

@@ -109,6 +109,8 @@ class StatefulMachine(RuleBasedStateMachine):
         the phase's allowance: cutting a wait short would leave a stale read to be judged."""
         phase = self.phase
         within = teardown or waiting or phase.sent < phase.limit
+        if phase.stopped is None and not within:
+            self.settle()  # the phase ends here: its last reads must not stay stale
         if phase.stopped is not None or not within:
             raise Stop("stateful request budget spent")
         if operation in READ_OPERATIONS:
