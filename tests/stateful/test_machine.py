@@ -12,6 +12,7 @@ from conformance.evidence import Evidence
 from conformance.reference.protocol import ReferenceServer
 from conformance.rules import catalog, judge
 from conformance.rules.base import Status
+from conformance.settle import Settle
 from conformance.stateful.runner import run_stateful
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 
@@ -120,3 +121,18 @@ def test_writes_that_release_faces_are_probed_at_once(reference: Transport) -> N
         assert after.params["UserMatchThreshold"] == 0.0 and after.params["MaxUsers"] > 0
         probed += 1
     assert probed >= 3 * 2  # each example's opening disassociates and deletes a user
+
+
+def test_a_lagging_target_is_waited_for_not_failed() -> None:
+    """Eventual consistency: with a wait, stale reads are sent again until they settle and no
+    failure is reported; judged at once (settle 0), the same target fails the very first stale
+    read, which is what --settle 0 promises for targets that offer read-after-write."""
+    for transport in _transport(("read-lag",)):
+        waited = run_stateful(transport, COLLECTION, seed=1, max_examples=2, settle=Settle(3.0))
+        assert waited.failure is None, waited.failure and waited.failure.messages
+        assert any("waited for stale reads" in note for note in waited.notes)
+        assert any("poll" in e.label for e in waited.exchanges)
+    for transport in _transport(("read-lag",)):
+        hasty = run_stateful(transport, COLLECTION, seed=1, max_examples=1, max_requests=80)
+        assert hasty.failure is not None
+        assert not any("poll" in e.label for e in hasty.exchanges)
