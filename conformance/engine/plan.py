@@ -71,7 +71,8 @@ def default_seed(target: Target) -> int:
 
 
 def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> Plan:
-    """Fixed phases first, then the property phase, then the stateful phase takes what is left.
+    """Fixed phases first, then the property phase, then the settle waits and the stateful
+    phase take what is left.
 
     The stateful phase sizes itself to the remaining budget (it stops cleanly when it is
     spent), so under a budget it is the first to give way; the property phase shrinks only
@@ -103,16 +104,6 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
     phase(protocol.LABEL, Counter(op or RAW for op in allowed))
     phase("teardown", teardown)
     notes: list[str] = []
-    waits = settle_bound(config)
-    if waits:
-        fixed[SETTLE] += waits
-        phases["discovery"] += waits
-        notes.append(
-            f"--settle {config.settle_s:g}: reads that must show the run's own writes are sent "
-            f"again for up to {config.settle_s:g} s (discovery: at most {waits} requests; the "
-            "stateful phase's from its share); requests a prompt target does not need go to "
-            "the stateful phase"
-        )
     examples = config.max_examples
     budget = config.max_requests
     spare = None if budget is None else budget - sum(fixed.values())
@@ -129,6 +120,18 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
             )
     phase(properties.LABEL, {"SearchUsers": properties.bound(examples)})
     operations = dict(fixed)
+    waits = settle_bound(config)
+    if waits:
+        # only a target that lags spends them; like the stateful phase, they take what is left
+        left = None if budget is None else max(0, budget - sum(operations.values()))
+        operations[SETTLE] = waits if left is None else min(left, waits)
+        phases["discovery"] += operations[SETTLE]
+        notes.append(
+            f"--settle {config.settle_s:g}: reads that must show the run's own writes are sent "
+            f"again for up to {config.settle_s:g} s (discovery: at most {waits} requests; the "
+            "stateful phase's from its share); what a prompt target leaves unspent goes to the "
+            "stateful phase"
+        )
     if stateful_bound:
         left = None if budget is None else max(0, budget - sum(operations.values()))
         if left is not None and left < stateful_bound:

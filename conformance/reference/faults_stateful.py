@@ -154,10 +154,8 @@ _stale_search_fault(
 )
 
 
-def _stuck(_plan: RequestPlan, result: Result) -> Result:
-    def fix(status: Any) -> Any:
-        return "UPDATING" if status == "ACTIVE" else status
-
+def _statuses_rewritten(result: Result, fix: Callable[[Any], Any]) -> Result:
+    """`result` with every UserStatus it reports (answer, listing, matches) passed to `fix`."""
     out = dict(result)
     if "UserStatus" in out:
         out["UserStatus"] = fix(out["UserStatus"])
@@ -169,6 +167,10 @@ def _stuck(_plan: RequestPlan, result: Result) -> Result:
             for m in out["UserMatches"]
         ]
     return out
+
+
+def _stuck(_plan: RequestPlan, result: Result) -> Result:
+    return _statuses_rewritten(result, lambda s: "UPDATING" if s == "ACTIVE" else s)
 
 
 _register(
@@ -266,21 +268,7 @@ _stateful(
 
 def _created_after_associate(_plan: RequestPlan, result: Result) -> Result:
     """UserStatus stays CREATED whatever faces the user holds (a status never updated)."""
-
-    def fix(status: Any) -> Any:
-        return "CREATED" if status in ("ACTIVE", "UPDATING") else status
-
-    out = dict(result)
-    if "UserStatus" in out:
-        out["UserStatus"] = fix(out["UserStatus"])
-    if "Users" in out:
-        out["Users"] = [{**u, "UserStatus": fix(u.get("UserStatus"))} for u in out["Users"]]
-    if "UserMatches" in out:
-        out["UserMatches"] = [
-            {**m, "User": {**m["User"], "UserStatus": fix(m["User"].get("UserStatus"))}}
-            for m in out["UserMatches"]
-        ]
-    return out
+    return _statuses_rewritten(result, lambda s: "CREATED" if s in ("ACTIVE", "UPDATING") else s)
 
 
 _register(

@@ -559,29 +559,30 @@ def _count_findings(
         )
 
 
-@rule(
-    "stateful.face-count",
-    "Once the run's bounded wait is over, DescribeCollection's FaceCount equals the number of "
-    "faces a complete ListFaces of the same epoch shows.",
-    source=f"{DOC}: FaceCount is the number of faces indexed into the collection",
-    family=FAMILY,
-    level=Level.SHOULD,
-    leaves_open="how quickly FaceCount catches up beyond the run's wait (AWS documents no "
-    "delay either way); collections the run did not write to",
-)
-def face_count(evidence: Evidence) -> Iterator[Finding]:
-    return _count_findings(evidence, "FaceCount", lambda view: view.faces)
+def _register_count_rules() -> None:
+    """FaceCount and UserCount: one check each, against the listing of the same kind."""
+    counts = (
+        ("face", "FaceCount", "ListFaces", "the number of faces indexed into the collection"),
+        ("user", "UserCount", "ListUsers", "the number of UserIDs assigned to the collection"),
+    )
+    for kind, member, listing, meaning in counts:
+        attribute = f"{kind}s"
+
+        def check(
+            evidence: Evidence, member: str = member, attribute: str = attribute
+        ) -> Iterator[Finding]:
+            return _count_findings(evidence, member, lambda view: getattr(view, attribute))
+
+        rule(
+            f"stateful.{kind}-count",
+            f"Once the run's bounded wait is over, DescribeCollection's {member} equals the "
+            f"number of {kind}s a complete {listing} of the same epoch shows.",
+            source=f"{DOC}: {member} is {meaning}",
+            family=FAMILY,
+            level=Level.SHOULD,
+            leaves_open=f"how quickly {member} catches up beyond the run's wait (AWS documents "
+            "no delay either way); collections the run did not write to",
+        )(check)
 
 
-@rule(
-    "stateful.user-count",
-    "Once the run's bounded wait is over, DescribeCollection's UserCount equals the number of "
-    "users a complete ListUsers of the same epoch shows.",
-    source=f"{DOC}: UserCount is the number of UserIDs assigned to the collection",
-    family=FAMILY,
-    level=Level.SHOULD,
-    leaves_open="how quickly UserCount catches up beyond the run's wait (AWS documents no "
-    "delay either way); collections the run did not write to",
-)
-def user_count(evidence: Evidence) -> Iterator[Finding]:
-    return _count_findings(evidence, "UserCount", lambda view: view.users)
+_register_count_rules()

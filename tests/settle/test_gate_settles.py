@@ -77,12 +77,15 @@ def test_the_plan_counts_the_discovery_wait() -> None:
     assert SETTLE not in plan(read_only).operations
 
 
-def test_a_bad_settle_value_is_one_line() -> None:
+@pytest.mark.parametrize(
+    "args", [("run", "--settle", "later"), ("serve", "--read-lag", "-1")], ids=lambda a: a[1]
+)
+def test_a_bad_wait_or_lag_is_one_line(args: tuple[str, ...]) -> None:
     answer = subprocess.run(
-        [sys.executable, "-m", "conformance", "run", "--settle", "later"],
+        [sys.executable, "-m", "conformance", *args],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert answer.returncode == EXIT_UNVERIFIED
-    assert answer.stderr.strip().count("\n") == 0 and "--settle" in answer.stderr
+    assert answer.stderr.strip().count("\n") == 0 and args[1] in answer.stderr
