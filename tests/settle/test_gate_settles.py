@@ -12,7 +12,13 @@ import pytest
 from conformance.config import RunConfig
 from conformance.engine import plan, run
 from conformance.engine.plan import SETTLE
-from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS, ConformanceError
+from conformance.errors import (
+    EXIT_OK,
+    EXIT_UNVERIFIED,
+    EXIT_USAGE,
+    EXIT_VIOLATIONS,
+    ConformanceError,
+)
 from conformance.reference import faults
 from conformance.reference.protocol import ReferenceServer
 from conformance.rules.base import Status
@@ -87,5 +93,5 @@ def test_a_bad_wait_or_lag_is_one_line(args: tuple[str, ...]) -> None:
         text=True,
         timeout=60,
     )
-    assert answer.returncode == EXIT_UNVERIFIED
+    assert answer.returncode == EXIT_USAGE
     assert answer.stderr.strip().count("\n") == 0 and args[1] in answer.stderr
