@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import Phase, find, settings
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
 
 from conformance.contract import image_strategies as I
 from conformance.reference import faces, scenes
@@ -335,3 +336,44 @@ def test_scene_face_boxes_survive_a_restart_and_old_state_files_still_open(tmp_p
     loaded = {record.face_id: record for _, record in SqliteJournal(old).load_faces()}
     assert loaded["f1"].bounding_box == box
     assert loaded["f2"].bounding_box is None
+
+
+@settings(max_examples=25, database=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 10_000),
+            st.integers(12, 120),
+            st.sampled_from(scenes.DEGRADATIONS),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(1, 20),
+)
+def test_any_row_of_tiles_is_detected_exactly_largest_first(
+    specs: list[tuple[int, int, str]], gap: int
+) -> None:
+    tiles, width, height = scenes.row_of_tiles(specs, gap=gap)
+    drawn = scenes.scene(tiles, width, height)
+    found = scenes.detect(drawn.image)
+    assert [f.box for f in found] == list(drawn.boxes)
+    assert [f.area for f in found] == sorted((f.area for f in found), reverse=True)
+    for face in found:
+        assert 0 < face.box["Width"] <= 1 and 0 < face.box["Height"] <= 1
+
+
+def test_only_a_png_can_be_a_scene() -> None:
+    """JPEG is lossy: the same scene as a JPEG is one whole-image face, as faces.embed sees it."""
+    import io
+
+    from PIL import Image
+
+    tiles, width, height = scenes.row_of_tiles([(291, 100), (292, 60)])
+    out = io.BytesIO()
+    Image.open(io.BytesIO(scenes.scene(tiles, width, height).image)).save(out, format="JPEG")
+    (face,) = scenes.detect(out.getvalue())
+    assert face.whole_image and face.box == faces.BOUNDING_BOX
+    expected = faces.embed(out.getvalue())
+    assert expected is not None
+    assert face.embedding.to_bytes() == expected.to_bytes()
