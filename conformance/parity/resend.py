@@ -31,9 +31,10 @@ from conformance.parity.differences import Difference, diff
 from conformance.parity.normal_form import References, snapshot
 from conformance.recording.ownership import (
     ForeignWrite,
-    created_collections,
+    absent_collections,
     foreign_write,
     is_read,
+    writable_collections,
 )
 from conformance.targets.base import Client
 
@@ -75,7 +76,8 @@ class Plan:
 
 def plan(recorded: list[Exchange]) -> Plan:
     """Requests per operation (teardown included) and the writes that will not be sent."""
-    created = created_collections(recorded)
+    created = writable_collections(recorded)
+    owned = created - absent_collections(recorded)
     requests: dict[str, int] = {}
     skipped: list[ForeignWrite] = []
     for exchange in recorded:
@@ -85,8 +87,8 @@ def plan(recorded: list[Exchange]) -> Plan:
             continue
         name = exchange.operation or "(raw)"
         requests[name] = requests.get(name, 0) + 1
-    if created:
-        requests[TEARDOWN] = len(created)
+    if owned:
+        requests[TEARDOWN] = len(owned)
     return Plan(requests, skipped)
 
 
@@ -109,6 +111,8 @@ class Renamer:
             collection = exchange.collection_id
             if exchange.operation == "CreateCollection" and isinstance(collection, str):
                 self.new.setdefault(collection, self._fresh(collection))
+        for collection in sorted(absent_collections(exchanges)):
+            self.new.setdefault(collection, self._fresh(collection))
         self.old = {v: k for k, v in self.new.items()}
 
     def _fresh(self, collection: str) -> str:
@@ -164,7 +168,8 @@ def compare(
     client's budget (a request per collection is kept back for that).
     """
     result = ParityResult()
-    created = created_collections(recorded)
+    created = writable_collections(recorded)
+    absent = absent_collections(recorded)
     renamer = Renamer(recorded if rename else [])
     ours, theirs = References(), References()
     live: list[str] = []  # target-side collections this call created and has not deleted
@@ -177,7 +182,7 @@ def compare(
 
     try:
         for position, exchange in enumerate(recorded):
-            refused = _refused(exchange, created, live, swap)
+            refused = _refused(exchange, created, live, swap, absent)
             if refused is not None:
                 result.skipped.append(refused)
                 continue
@@ -216,13 +221,20 @@ def _creates(exchange: Exchange) -> int:
 
 
 def _refused(
-    exchange: Exchange, created: set[str], live: list[str], swap: Callable[[str], str]
+    exchange: Exchange,
+    created: set[str],
+    live: list[str],
+    swap: Callable[[str], str],
+    absent: set[str],
 ) -> ForeignWrite | None:
     """Why this recorded request must not go out: a write outside what the recording created,
-    or to a collection this run has not (yet, or any more) created on the target."""
+    or to a collection this run has not (yet, or any more) created on the target. A write to a
+    collection the recording saw absent goes to a fresh random name that exists nowhere."""
     refused = foreign_write(exchange, created)
     if refused is not None or is_read(exchange) or exchange.operation == "CreateCollection":
         return refused
+    if exchange.collection_id in absent and swap(exchange.collection_id) != exchange.collection_id:
+        return None  # renamed: the fresh name exists nowhere (with --keep-collection-ids, refused)
     collection = swap(exchange.collection_id)
     if collection in live:
         return None

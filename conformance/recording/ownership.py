@@ -4,7 +4,10 @@ A cassette comes from elsewhere, and `parity` re-sends it. A recording that dele
 collection it never created would delete the target's own collection of that name. So a
 recorded request is re-sent only when it cannot change anything (no X-Amz-Target to dispatch,
 a Rekognition read, our unknown-operation probe) or when it writes to a collection the
-recording itself created, which parity maps onto a fresh collection of its own. Anything else
+recording itself created, which parity maps onto a fresh collection of its own, or to a
+collection the recorded target answered as absent every time (the gate's availability probes
+write to such names on purpose): parity sends those to a fresh random name that exists nowhere,
+so they reach nothing on the target either. Anything else
 (a write to another collection, a write whose collection cannot be read from its body, another
 service's operation sharing the endpoint) is never sent; `cassettes lint` flags such writes.
 """
@@ -33,6 +36,27 @@ def created_collections(exchanges: Iterable[Exchange]) -> set[str]:
         for e in exchanges
         if e.operation == "CreateCollection" and isinstance(e.collection_id, str)
     }
+
+
+def absent_collections(exchanges: Iterable[Exchange]) -> set[str]:
+    """Collections the recording did not create and the recorded target answered, every time
+    they were named, as not existing: writing to them changed nothing."""
+    answers: dict[str, set[str | None]] = {}
+    for e in exchanges:
+        if isinstance(e.collection_id, str):
+            answers.setdefault(e.collection_id, set()).add(e.error_type)
+    created = created_collections(exchanges)
+    return {
+        collection
+        for collection, types in answers.items()
+        if collection not in created and types == {"ResourceNotFoundException"}
+    }
+
+
+def writable_collections(exchanges: Iterable[Exchange]) -> set[str]:
+    """Collections a recorded write may name and still be re-sent (see the module's note)."""
+    recorded = list(exchanges)
+    return created_collections(recorded) | absent_collections(recorded)
 
 
 def is_read(exchange: Exchange) -> bool:
@@ -76,7 +100,7 @@ def foreign_write(exchange: Exchange, created: set[str]) -> ForeignWrite | None:
 
 
 def foreign_writes(exchanges: list[Exchange]) -> list[ForeignWrite]:
-    created = created_collections(exchanges)
+    created = writable_collections(exchanges)
     return [w for e in exchanges if (w := foreign_write(e, created)) is not None]
 
 
@@ -84,8 +108,10 @@ __all__ = [
     "PROBE_OPERATION",
     "TARGET_PREFIX",
     "ForeignWrite",
+    "absent_collections",
     "created_collections",
     "foreign_write",
     "foreign_writes",
     "is_read",
+    "writable_collections",
 ]

@@ -18,8 +18,8 @@ from tests.reference.conftest import make_client
 from tests.serving import running_serve
 
 
-def _interaction(operation: str, body: str, answer: str) -> str:
-    """One recorded exchange, answered 200, in vcrpy's cassette layout."""
+def _interaction(operation: str, body: str, answer: str, status: int = 200) -> str:
+    """One recorded exchange in vcrpy's cassette layout."""
     return f"""\
 - request:
     body: '{body}'
@@ -32,7 +32,7 @@ def _interaction(operation: str, body: str, answer: str) -> str:
     body: {{string: '{answer}'}}
     headers:
       Content-Type: [application/x-amz-json-1.1]
-    status: {{code: 200, message: OK}}
+    status: {{code: {status}, message: OK}}
 """
 
 
@@ -74,6 +74,33 @@ def test_parity_leaves_a_collection_it_did_not_create_alone(tmp_path: Path) -> N
     assert linted.returncode == 1
     flagged = [line for line in linted.stdout.splitlines() if "write outside the recording" in line]
     assert len(flagged) == 2 and "DeleteCollection to collection 'keep-me'" in flagged[1]
+
+
+MISSING = '{"__type": "ResourceNotFoundException", "Message": "no such collection"}'
+PROBING = (
+    "interactions:\n"
+    + _interaction("DeleteUser", '{"CollectionId": "keep-me", "UserId": "precious"}', MISSING, 400)
+    + "version: 1\n"
+)
+
+
+def test_a_write_the_recorded_target_answered_as_absent_goes_nowhere(tmp_path: Path) -> None:
+    """The gate's availability probes write to collections that do not exist; such a recording
+    lints clean and replays, to a fresh name that exists nowhere on the target either."""
+    cassette = tmp_path / "probing.yaml"
+    cassette.write_text(PROBING)
+    linted = _cli("cassettes", "lint", str(cassette))
+    assert "write outside the recording" not in linted.stdout, linted.stdout
+    with running_serve(stderr=subprocess.DEVNULL) as (_, url):
+        client = make_client(url)
+        client.create_collection(CollectionId="keep-me")
+        client.create_user(CollectionId="keep-me", UserId="precious")
+        parity = _cli("parity", "--cassette", str(cassette), "--endpoint-url", url)
+        users = client.list_users(CollectionId="keep-me")["Users"]
+        assert [u["UserId"] for u in users] == ["precious"]
+        assert client.list_collections()["CollectionIds"] == ["keep-me"]
+    assert parity.returncode == 0, parity.stdout + parity.stderr
+    assert "not sent" not in parity.stdout
 
 
 def _collections(url: str) -> list[str]:
