@@ -82,7 +82,7 @@ def run_stateful(
         client=transport,
         collection_id=collection_id,
         images=images or SyntheticPeople(seed),
-        limit=_limit(transport, max_requests),
+        limit=_limit(transport, max_requests, _settle_reserve(settle)),
         settle=settle or Settle(0.0),
         sleep=sleep,
     )
@@ -121,12 +121,21 @@ def _waits_note(waits: list[Waited[Any]]) -> str:
     )
 
 
-def _limit(transport: Client, max_requests: int | None) -> int:
+SETTLE_READS = 4
+"""Reads one round of re-reading may send (listings and searches): with the wait's polls, the
+requests kept back so a wait near the end of the phase is not cut short by the budget -- a
+stale read left behind would be judged as if it had outlived the wait."""
+
+
+def _settle_reserve(settle: Settle | None) -> int:
+    return 0 if settle is None else settle.max_polls * SETTLE_READS
+
+
+def _limit(transport: Client, max_requests: int | None, reserve: int = 0) -> int:
     remaining_of = getattr(transport, "remaining", None)
     remaining = remaining_of() if callable(remaining_of) else None
-    limits = [
-        n for n in (max_requests, remaining and remaining - TEARDOWN_RESERVE) if n is not None
-    ]
+    kept = TEARDOWN_RESERVE + reserve
+    limits = [n for n in (max_requests, remaining and remaining - kept) if n is not None]
     return max(0, min(limits)) if limits else 10**9
 
 

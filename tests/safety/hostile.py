@@ -73,6 +73,31 @@ def drip(interval: float) -> Behaviour:
     return answer
 
 
+def after_probes(behaviour: Behaviour, probes: int = 11) -> Behaviour:
+    """Answer the gate's availability probes (one per operation, each naming a collection that
+    does not exist) as a real service would, then behave as `behaviour`: for tests about what
+    happens once a collection exists."""
+    lock = threading.Lock()
+    answered = 0
+
+    def answer(conn: socket.socket) -> None:
+        nonlocal answered
+        with lock:
+            answered += 1
+            probing = answered <= probes
+        if not probing:
+            behaviour(conn)
+            return
+        body = b'{"__type": "ResourceNotFoundException", "Message": "no such collection"}'
+        conn.sendall(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            + f"x-amzn-RequestId: probe-{answered}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+
+    return answer
+
+
 class HostileServer:
     def __init__(self, behaviour: Behaviour) -> None:
         self.behaviour = behaviour
