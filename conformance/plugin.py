@@ -52,6 +52,7 @@ OPTIONS = (
     ("rps", "rps", "maximum requests per second", "float"),
     ("settle_s", "settle", "seconds reads may take to show the run's writes (5)", "settle"),
     ("report_dir", "report-dir", "write junit.xml, report.json, report.md", "path"),
+    ("examples_dir", "state-dir", "folder for what a run keeps (.conformance)", "state"),
     ("cassette", "cassette", "replay this cassette instead of a target", "path"),
     ("faults", "faults", "faults injected into the embedded reference", "names"),
 )

@@ -41,6 +41,11 @@ def _budget(raw: str) -> int | None:
     return None if raw.strip().lower() in ("none", "unlimited") else int(raw)
 
 
+def _state(raw: str) -> Path:
+    """`--su-state-dir` names the folder; the example database lives in it, as for the CLI."""
+    return Path(raw) / "examples"
+
+
 def _names(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.replace(",", " ").split() if part.strip())
 
@@ -53,6 +58,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "float": float,
     "budget": _budget,
     "names": _names,
+    "state": _state,
     "settle": settle_seconds,
 }
 
@@ -72,7 +78,7 @@ class Setting:
 
     @property
     def is_path(self) -> bool:
-        return self.kind == "path"
+        return self.kind in ("path", "state")
 
     @property
     def option(self) -> str:

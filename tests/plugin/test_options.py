@@ -19,7 +19,7 @@ def test_probe(searchusers_config):
         "max_requests": c.max_requests, "rps": c.rps, "strict": c.strict,
         "read_only": c.read_only, "collection_id": c.collection_id,
         "report_dir": str(c.report_dir), "faults": list(c.faults),
-        "max_examples": c.max_examples,
+        "max_examples": c.max_examples, "examples_dir": str(c.examples_dir),
     }))
 """
 
@@ -118,3 +118,10 @@ def test_importing_the_plugin_stays_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path.cwd()
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_state_dir_holds_the_example_database(pytester: pytest.Pytester) -> None:
+    """--su-state-dir moves what a run keeps out of the project's working tree."""
+    data = _probe(pytester, "--su-state-dir=elsewhere/state")
+    assert data["examples_dir"] == str(pytester.path / "elsewhere" / "state" / "examples")
+    assert _probe(pytester)["examples_dir"] == str(Path(".conformance") / "examples")
