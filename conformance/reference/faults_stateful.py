@@ -183,20 +183,27 @@ _register(
 )
 
 
-def _count_after_delete(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
-    counts = memory.of(plan)
-    if plan.operation == "DeleteFaces":
-        counts["deleted"] = counts.get("deleted", 0) + len(result.get("DeletedFaces") or [])
-    elif plan.operation == "DescribeCollection" and counts.get("deleted"):
-        return {**result, "FaceCount": result.get("FaceCount", 0) + counts["deleted"]}
-    return result
+def _count_kept_after(
+    delete: str, member: str, deleted: Callable[[Result], int]
+) -> Callable[[_Memory, RequestPlan, Result], Result]:
+    """A DescribeCollection count (`member`) that still includes what `delete` removed."""
+
+    def on_result(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
+        counts = memory.of(plan)
+        if plan.operation == delete:
+            counts["deleted"] = counts.get("deleted", 0) + deleted(result)
+        elif plan.operation == "DescribeCollection" and counts.get("deleted"):
+            return {**result, member: result.get(member, 0) + counts["deleted"]}
+        return result
+
+    return on_result
 
 
 _stateful(
     "face-count-after-delete",
     "DescribeCollection's FaceCount never goes down after DeleteFaces",
     ("stateful.face-count",),
-    _count_after_delete,
+    _count_kept_after("DeleteFaces", "FaceCount", lambda r: len(r.get("DeletedFaces") or [])),
     frozenset({"CreateCollection", "DeleteFaces", "DescribeCollection"}),
     strict=True,
 )
@@ -280,20 +287,11 @@ _register(
 )
 
 
-def _user_count_after_delete(memory: _Memory, plan: RequestPlan, result: Result) -> Result:
-    counts = memory.of(plan)
-    if plan.operation == "DeleteUser":
-        counts["deleted"] = counts.get("deleted", 0) + 1
-    elif plan.operation == "DescribeCollection" and counts.get("deleted"):
-        return {**result, "UserCount": result.get("UserCount", 0) + counts["deleted"]}
-    return result
-
-
 _stateful(
     "user-count-after-delete",
     "DescribeCollection's UserCount never goes down after DeleteUser",
     ("stateful.user-count",),
-    _user_count_after_delete,
+    _count_kept_after("DeleteUser", "UserCount", lambda _r: 1),
     frozenset({"CreateCollection", "DeleteUser", "DescribeCollection"}),
     strict=True,
 )
