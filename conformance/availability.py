@@ -17,7 +17,7 @@ from exchanges only, so a replayed cassette reaches the verdict the live run did
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from conformance.evidence import Evidence
@@ -57,6 +57,10 @@ UNKNOWN_OPERATION_ERRORS = frozenset(
 )
 """Error types that name the operation itself as unknown (AWS's Coral front end answers
 `UnknownOperationException`; other stacks use the rest)."""
+
+HUNG_UP = "connection closed without an answer"
+"""The shape of a call the target hung up on (see `errors.ConnectionDropped`): no exchange
+exists for it, so the probes that saw it report it beside the log."""
 
 NOT_IMPLEMENTED = 501
 ROUTE_MISSING = frozenset({404, 405})
@@ -114,9 +118,11 @@ class Unavailable:
         shapes = ", ".join(
             shape if len(self.shapes) == 1 else f"{shape} x{count}" for shape, count in self.shapes
         )
+        # a hang-up is a call without an answer; anything else seen was one
+        noun = "calls" if any(shape == HUNG_UP for shape, _ in self.shapes) else "answers"
         return (
             f"{self.operation} is not implemented by this target "
-            f"({self.answers}/{self.answers} answers: {shapes})"
+            f"({self.answers}/{self.answers} {noun}: {shapes})"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -128,21 +134,29 @@ class Unavailable:
         }
 
 
-def unavailable(exchanges: Iterable[Exchange]) -> list[Unavailable]:
+def unavailable(
+    exchanges: Iterable[Exchange], hung_up: Mapping[str, int] | None = None
+) -> list[Unavailable]:
     """Rekognition operations every (non-throttled) answer of which shows them missing, in
     implementation order. Operations Rekognition does not have (protocol probes) never count:
-    answering them "unknown" is what they exist to check."""
-    answers: dict[str, list[Exchange]] = {}
+    answering them "unknown" is what they exist to check.
+
+    `hung_up` counts, per operation, calls the target closed the connection on without
+    answering; they count as missing-shaped answers (one real answer still proves the operation
+    exists).
+    """
+    answers: dict[str, list[str | None]] = {}
     known = rekognition_operations()
     for exchange in exchanges:
         if exchange.operation in known and not exchange.throttled:
-            answers.setdefault(exchange.operation, []).append(exchange)
+            answers.setdefault(exchange.operation, []).append(missing_shape(exchange))
+    for operation, calls in (hung_up or {}).items():
+        answers.setdefault(operation, []).extend([HUNG_UP] * calls)
     found = []
-    for operation, seen in answers.items():
-        shapes = [missing_shape(e) for e in seen]
-        if all(shapes):
+    for operation, shapes in answers.items():
+        if shapes and all(shapes):
             counted = Counter(s for s in shapes if s).most_common()
-            found.append(Unavailable(operation, len(seen), tuple(counted)))
+            found.append(Unavailable(operation, len(shapes), tuple(counted)))
     return sorted(found, key=lambda u: (_rank(u.operation), u.operation))
 
 
@@ -181,13 +195,18 @@ class Judgement:
     """The exchanges the rules saw: all but those of unavailable operations."""
 
 
-def judge_log(exchanges: Sequence[Exchange], *, strict_schema: bool = False) -> Judgement:
+def judge_log(
+    exchanges: Sequence[Exchange],
+    *,
+    strict_schema: bool = False,
+    hung_up: Mapping[str, int] | None = None,
+) -> Judgement:
     """Judge a run's log with every rule, keeping unavailable operations out of it.
 
     Rules that then had nothing to judge and need a missing operation say so instead of the
     generic "no exchange exercised this rule".
     """
-    missing = unavailable(exchanges)
+    missing = unavailable(exchanges, hung_up)
     names = {u.operation for u in missing}
     judged = [e for e in exchanges if e.operation not in names]
     verdicts = judge(Evidence(judged, strict_schema=strict_schema))

@@ -21,6 +21,9 @@ DEFAULT_SETTLE_S = 5.0
 a few seconds, AWS's "UPDATING will become ACTIVE in few seconds"."""
 COLLECTION_PREFIX = "su-conformance-"
 """Every collection the suite creates starts with this; `cleanup` deletes nothing else."""
+MISSING_PREFIX = COLLECTION_PREFIX + "missing-"
+"""Names the run makes up so they certainly do not exist (availability probes, discovery's
+unknown-collection reads): never created, so never deleted either."""
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,15 @@ class TargetUnavailable(ConformanceError):
         a CreateCollection that failed so created nothing, and needs no DeleteCollection."""
 
 
+class ConnectionDropped(TargetUnavailable):
+    """The connection was closed or reset after the request went out, with no answer at all.
+
+    Kept apart from "cannot connect": an emulator that hangs up on one operation it lacks (and
+    answers every other) is missing that operation, not unreachable, and the availability
+    probes say so instead of ending the run on the first such call.
+    """
+
+
 class UnreadableResponse(TargetUnavailable):
     """The target answered something no rule can read within the suite's limits (a body larger
     than `limits.MAX_RESPONSE_BYTES`, JSON nested deeper than `limits.MAX_JSON_DEPTH`). It did

@@ -38,6 +38,7 @@ from conformance import limits, secret_values, watchdog
 from conformance.contract.model import service_model
 from conformance.errors import (
     BudgetExhausted,
+    ConnectionDropped,
     TargetThrottled,
     TargetUnavailable,
     UnreadableResponse,
@@ -425,7 +426,7 @@ class Transport:
         if isinstance(
             exc, botocore.exceptions.ConnectionClosedError | urllib3.exceptions.ProtocolError
         ):
-            return TargetUnavailable(f"cannot reach {self._where()}: {_why(exc)}")
+            return ConnectionDropped(f"cannot reach {self._where()}: {_why(exc)}")
         if isinstance(exc, botocore.exceptions.ConnectTimeoutError):
             return TargetUnavailable(f"timed out connecting to {self._where()}", delivered=False)
         return TargetUnavailable(f"HTTP failure talking to {self._where()}: {_short(exc)}")

@@ -72,6 +72,8 @@ def run(
     reason: str | None = None
     notes = list(the_plan.notes)
     kept: str | None = None
+    hung_up: dict[str, int] = {}
+    """Calls per operation the target closed the connection on (the probes'; no exchange)."""
     started = time.perf_counter()
     with sigterm_as_interrupt():
         try:
@@ -81,14 +83,16 @@ def run(
                     session.client.on_exchange(progress)
                 stats = session.client.stats
                 try:
-                    notes += _exercise(config, session, the_plan, exchanges, say)
+                    notes += _exercise(config, session, the_plan, exchanges, say, hung_up)
                 except BudgetExhausted as stopped:
                     reason = f"{stopped}; rules it left unexercised are not verified"
-                if config.keep_collection and _fails(config, exchanges):
+                if config.keep_collection and _fails(config, exchanges, hung_up):
                     kept = session.keep()
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
-    judged = availability.judge_log(judgeable(exchanges), strict_schema=config.strict_schema)
+    judged = availability.judge_log(
+        judgeable(exchanges), strict_schema=config.strict_schema, hung_up=hung_up
+    )
     verdicts = judged.verdicts
     if config.read_only:
         _explain_read_only(verdicts)
@@ -116,10 +120,12 @@ def run(
     )
 
 
-def _fails(config: RunConfig, exchanges: list[Exchange]) -> bool:
+def _fails(config: RunConfig, exchanges: list[Exchange], hung_up: dict[str, int]) -> bool:
     """Whether the run so far fails the gate: judged once more before teardown, only when
     --keep-collection asks whether the collection is worth keeping."""
-    judged = availability.judge_log(judgeable(exchanges), strict_schema=config.strict_schema)
+    judged = availability.judge_log(
+        judgeable(exchanges), strict_schema=config.strict_schema, hung_up=hung_up
+    )
     verdicts = judged.verdicts
     return any(
         v.status is Status.FAIL and (config.strict or v.rule.level is Level.MUST) for v in verdicts
@@ -165,17 +171,23 @@ def _exercise(
     the_plan: Plan,
     exchanges: list[Exchange],
     say: Notice,
+    hung_up: dict[str, int],
 ) -> list[str]:
     """Probe, set the collection up, read it, and run every phase; returns summary notes."""
     stateful = _stateful_module(config)
     missing = probing.probe(
-        session, read_only=config.read_only, stateful=stateful is not None, log=exchanges, say=say
+        session,
+        read_only=config.read_only,
+        stateful=stateful is not None,
+        log=exchanges,
+        say=say,
+        hung_up=hung_up,
     )
     try:
         collection = session.setup()
     except ConformanceError as failed:
         # seeding's first request is CreateCollection's probe: name every gap, not just it
-        probing.stop_if_missing(availability.unavailable(exchanges), session, failed)
+        probing.stop_if_missing(availability.unavailable(exchanges, hung_up), session, failed)
         raise
     notes: list[str] = []
     if session.writable:

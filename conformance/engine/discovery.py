@@ -12,11 +12,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from conformance.config import COLLECTION_PREFIX
+from conformance.config import MISSING_PREFIX
 from conformance.exchange import Exchange
 from conformance.targets.base import Client, iter_pages
 
-MISSING_PREFIX = COLLECTION_PREFIX + "missing-"
 MAX_COLLECTION_ID = 255
 MAX_PAGES = 5
 """Per listing: 2,500 users and 20,480 faces. Beyond that the listing stays incomplete and the

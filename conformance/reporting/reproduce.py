@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from conformance.config import COLLECTION_PREFIX
+from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX
 from conformance.exchange import Exchange
 from conformance.transport import JSON_CONTENT_TYPE, LOOPBACK_CREDENTIALS, default_endpoint
 
@@ -147,6 +147,11 @@ def _collection_note(exchange: Exchange, endpoint: Endpoint) -> str:
     collection = exchange.collection_id
     if not isinstance(collection, str) or not collection.startswith(COLLECTION_PREFIX):
         return ""
+    if collection.startswith(MISSING_PREFIX):
+        return (
+            f"{collection} is a name the run made up so that it certainly does not exist "
+            "(nothing was created under it): the reproduction needs no collection"
+        )
     if collection == endpoint.kept_collection:
         after = f"; afterwards delete it with `{endpoint.cleanup}`" if endpoint.cleanup else ""
         return f"the run kept {collection} (--keep-collection) for this reproduction{after}"

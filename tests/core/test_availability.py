@@ -93,3 +93,19 @@ def test_missing_operations_come_in_implementation_order_and_probes_never_count(
         )
     ]
     assert [u.operation for u in unavailable(log)] == ["IndexFaces", "SearchUsers", "DeleteFaces"]
+
+
+def test_hang_ups_make_an_operation_missing_only_without_a_real_answer() -> None:
+    """A call the target closed without answering counts like a missing-shaped answer; one real
+    answer (a typed error) still proves the operation is there."""
+    gaps = unavailable([], {"SearchUsers": 2})
+    assert [gap.line() for gap in gaps] == [
+        "SearchUsers is not implemented by this target "
+        "(2/2 calls: connection closed without an answer)"
+    ]
+    found = answer(*typed("ResourceNotFoundException"))
+    assert unavailable([found], {"SearchUsers": 1}) == []
+    html = answer(500, b"<html></html>", HTML)
+    [mixed] = unavailable([html], {"SearchUsers": 1})
+    assert mixed.answers == 2 and "3 calls" not in mixed.line()
+    assert "HTTP 500 text/html x1" in mixed.line() and "without an answer x1" in mixed.line()

@@ -147,6 +147,15 @@ def test_seeded_collections_are_flagged_as_gone() -> None:
     assert "deleted" not in reproduce(make_exchange(), LOCAL).text()
 
 
+def test_made_up_missing_collections_are_not_said_to_be_created() -> None:
+    """Availability probes and discovery address names made up to be absent: the note must not
+    send the user looking for a collection (or a --keep-collection) that never existed."""
+    name = "su-conformance-missing-probe-0123abcd"
+    text = reproduce(make_exchange({"CollectionId": name, "UserId": "u"}), LOCAL).text()
+    assert "certainly does not exist" in text
+    assert "created" not in text.replace("nothing was created", "") and "deleted" not in text
+
+
 def _run_snippet(code: str, tmp_path: Any) -> str:
     """Run a snippet as a user would: its own interpreter, no AWS_* settings at all."""
     import os

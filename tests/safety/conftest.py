@@ -50,6 +50,11 @@ def html(status: int = 502) -> Reply:
     return Reply(status, page, {"Content-Type": "text/html"})
 
 
+HANG_UP = Reply(status=0, body=b"")
+"""A script's answer for "close the connection without answering" (a reset proxy, a crashed
+handler): nothing at all is written back."""
+
+
 Script = Callable[[str | None, Any], Reply | None]
 """(operation, parsed JSON body or None) -> the reply, or None to forward to the backend."""
 
@@ -83,6 +88,10 @@ class ScriptedServer:
                     owner.bodies.append(parsed)
                     owner.authorizations.append(self.headers.get("Authorization") or "")
                 reply = owner.script(operation, parsed)
+                if reply is HANG_UP:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 if reply is None:
                     reply = owner.rewrite(operation, owner.forward(self, raw))
                 self.send_response(reply.status)

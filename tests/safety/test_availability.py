@@ -21,7 +21,7 @@ from conformance.cli import main
 from conformance.config import RunConfig
 from conformance.engine import run
 from conformance.errors import EXIT_UNVERIFIED
-from tests.safety.conftest import Reply, ScriptedServer, aws_error, error_line
+from tests.safety.conftest import HANG_UP, Reply, ScriptedServer, aws_error, error_line
 
 FAST = ["--max-examples", "2"]
 MOTO_PAGE = (
@@ -183,3 +183,57 @@ def collections_left(server: ScriptedServer) -> list[str]:
     finally:
         transport.close()
     return list(body.get("CollectionIds") or [])
+
+
+def test_an_operation_hung_up_on_every_call_is_named_unimplemented(
+    scripted: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A proxy that resets the connection on SearchUsers and forwards the rest: the run names
+    SearchUsers missing first, instead of ending with "cannot reach" at the first search."""
+    scripted.script = lacking("SearchUsers", reply=lambda: HANG_UP)
+    reports = tmp_path / "reports"
+    argv = ["run", "--endpoint-url", scripted.url, "--report-dir", str(reports), *FAST]
+    assert main(argv) == EXIT_UNVERIFIED
+    out, err = capsys.readouterr()
+    cause = (
+        "SearchUsers is not implemented by this target "
+        "(2/2 calls: connection closed without an answer)"
+    )
+    assert first_lines(out, 1) == [cause]
+    assert "cannot reach" not in out + err
+    assert scripted.operations()["SearchUsers"] == 2  # the probe and its one retry, no more
+    report = json.loads((reports / "report.json").read_text())
+    assert [gap["message"] for gap in report["unavailable"]] == [cause]
+    assert not [r["id"] for r in report["rules"] if r["status"] == "fail"]
+    searching = [r for r in report["rules"] if r["family"] != "stateful" and r["checked"] == 0]
+    assert {r["reason"] for r in searching} == {"SearchUsers unavailable"}
+    assert collections_left(scripted) == []
+
+
+def test_a_target_hanging_up_on_everything_is_unreachable(
+    bare: ScriptedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare.script = lambda operation, body: HANG_UP
+    assert main(["run", "--endpoint-url", bare.url, *FAST]) == EXIT_UNVERIFIED
+    line = error_line(capsys.readouterr().err)
+    assert "cannot reach" in line and "on every call" in line, line
+    assert "not implemented" not in line
+    assert "CreateCollection" not in bare.seen  # nothing was created to be left behind
+
+
+def test_one_hang_up_then_answers_is_not_a_missing_operation(scripted: ScriptedServer) -> None:
+    """A dropped keep-alive or a restart: the probe's second try is answered, so SearchUsers is
+    judged as usual."""
+    calls: list[int] = []
+
+    def once(operation: str | None, body: Any) -> Reply | None:
+        if operation != "SearchUsers":
+            return None
+        calls.append(1)
+        return HANG_UP if len(calls) == 1 else None
+
+    scripted.script = once
+    result = run(RunConfig(endpoint_url=scripted.url, max_examples=2, examples_dir=None))
+    assert result.unavailable == []
+    assert result.unverified_reason is None
+    assert scripted.operations()["SearchUsers"] > 20

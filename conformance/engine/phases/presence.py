@@ -19,9 +19,8 @@ import uuid
 from typing import Any
 
 from conformance.availability import IMPLEMENTATION_ORDER
-from conformance.config import COLLECTION_PREFIX
+from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX
 from conformance.engine.context import Call
-from conformance.engine.discovery import MISSING_PREFIX
 from conformance.exchange import READ_OPERATIONS
 from conformance.targets.base import READ_ONLY_OPERATIONS
 
