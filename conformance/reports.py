@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance.errors import UsageError
+from conformance.reporting.attachments import FOLDER, Attachment
 from conformance.reporting.console import ProgressDisplay, make_console, print_plan, print_summary
-from conformance.reporting.failures import failure_text, verdict_line
+from conformance.reporting.failures import cited, endpoint, failure_text, verdict_line
 from conformance.reporting.json_report import render_json
 from conformance.reporting.junit import render_junit
 from conformance.reporting.markdown import render_catalog, render_markdown
@@ -32,6 +33,7 @@ def write_reports(result: RunResult, report_dir: Path) -> list[Path]:
         "report.json": render_json(result),
         "report.md": render_markdown(result),
     }
+    files = attachments(result)
     written = []
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -39,10 +41,28 @@ def write_reports(result: RunResult, report_dir: Path) -> list[Path]:
             path = report_dir / name
             path.write_text(redact(text), encoding="utf-8")
             written.append(path)
+        if files:
+            (report_dir / FOLDER).mkdir(exist_ok=True)
+        for attachment in files:
+            path = report_dir / FOLDER / attachment.name
+            path.write_bytes(attachment.data)
+            written.append(path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise UsageError(f"cannot write reports to {report_dir}: {reason}") from None
     return written
+
+
+def attachments(result: RunResult) -> list[Attachment]:
+    """The files the reports' reproductions read (images, long bodies), one per name."""
+    where = endpoint(result)
+    found: dict[str, Attachment] = {}
+    for verdict in result.verdicts:
+        for finding in verdict.violations:
+            for exchange in cited(finding):
+                for attachment in reproduce(exchange, where).attachments:
+                    found.setdefault(attachment.name, attachment)
+    return list(found.values())
 
 
 __all__ = [

@@ -17,6 +17,8 @@ from conformance.results import RunResult
 from conformance.rules.base import Finding, Level, RuleVerdict, Status
 
 EXCERPT_CHARS = 300
+REQUEST_CHARS = 2000
+"""Requests are shown whole up to this (a 255-character id and all), not an image's base64."""
 SHOWN_EXCHANGES = 3
 """Per violation: metamorphic rules cite two searches; more would bury the point."""
 
@@ -106,10 +108,18 @@ def phases_line(result: RunResult) -> str | None:
 
 def request_text(exchange: Exchange) -> str:
     if exchange.params is not None:
-        return f"{exchange.operation or '?'} {json.dumps(dict(exchange.params), default=str)}"
+        params = json.dumps(dict(exchange.params), default=_short_value)
+        return f"{exchange.operation or '?'} {excerpt(params, REQUEST_CHARS)}"
     body = exchange.request_body.decode("utf-8", errors="replace")
     target = exchange.request_headers.get("x-amz-target", "<no X-Amz-Target>")
     return f"raw {target} {_excerpt(body)}"
+
+
+def _short_value(value: object) -> str:
+    """Bytes (an image) by their size: the reproduction below has them in a file."""
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value):,} bytes>"
+    return str(value)
 
 
 def response_text(exchange: Exchange) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import pprint
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,6 +25,14 @@ from botocore import xform_name
 
 from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX
 from conformance.exchange import Exchange
+from conformance.reporting.attachments import (
+    FOLDER,
+    Attachment,
+    FileBytes,
+    blobs_as_bytes,
+    body_file,
+    detach_blobs,
+)
 from conformance.transport import JSON_CONTENT_TYPE, LOOPBACK_CREDENTIALS, default_endpoint
 
 REFERENCE_PLACEHOLDER = "http://127.0.0.1:8080"
@@ -93,6 +102,8 @@ class Reproduction:
     note: str = ""
     python: str | None = None
     """For raw exchanges: the same bytes from Python (botocore signs, urllib sends)."""
+    attachments: tuple[Attachment, ...] = ()
+    """Payloads too long to print (images, large bodies), read from files the forms name."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,11 +113,21 @@ class Reproduction:
             "shell": self.shell,
             "python": self.python,
             "note": self.note,
+            "files": [
+                {"name": a.name, "path": f"{FOLDER}/{a.name}", "bytes": len(a.data), "what": a.what}
+                for a in self.attachments
+            ],
         }
 
     def text(self) -> str:
         """The plain-text block shown in consoles, pytest failures and markdown."""
         parts = [f"# {self.note}"] if self.note else []
+        if self.attachments:
+            files = ", ".join(a.describe() for a in self.attachments)
+            parts.append(
+                f"# run from the folder holding {files}: a run with --report-dir writes it to "
+                f"{FOLDER}/ beside report.json"
+            )
         if self.boto3 is not None:
             parts += ["# boto3", self.boto3, "# AWS CLI", self.shell]
             return "\n".join(parts)
@@ -121,23 +142,30 @@ class Reproduction:
 
 def reproduce(exchange: Exchange, endpoint: Endpoint) -> Reproduction:
     note = "\n# ".join(filter(None, [endpoint.note, _collection_note(exchange, endpoint)]))
+    if exchange.operation is not None and exchange.params is not None:
+        # a replayed exchange's blobs are the wire's base64: the SDK call takes bytes
+        exchange = replace(exchange, params=blobs_as_bytes(exchange.operation, exchange.params))
     if is_raw(exchange):
+        body = body_file(exchange.index, exchange.request_body)
         return Reproduction(
             exchange.index,
             True,
             None,
-            _curl(exchange, endpoint),
+            _curl(exchange, endpoint, body),
             note,
-            python=_python_raw(exchange, endpoint),
+            python=_python_raw(exchange, endpoint, body),
+            attachments=(body,) if body else (),
         )
     assert exchange.operation is not None and exchange.params is not None  # is_raw checked
     relaxed = needs_relaxed_client(exchange.operation, exchange.params)
+    params, files = detach_blobs(exchange.operation, exchange.params, exchange.index)
     return Reproduction(
         exchange.index,
         False,
-        _boto3(exchange.operation, exchange.params, endpoint, relaxed),
-        _cli(exchange.operation, exchange.params, endpoint, relaxed),
+        _boto3(exchange.operation, params, endpoint, relaxed),
+        _cli(exchange.operation, params, endpoint, relaxed),
         note,
+        attachments=files,
     )
 
 
@@ -202,8 +230,11 @@ def needs_relaxed_client(operation: str, params: Mapping[str, Any]) -> bool:
     """Invalid requests (per our schemas) must bypass botocore's validation and retries."""
     from conformance.schemas import UnknownSchemaError, validate_request
 
+    wire = botocore_body(operation, params)  # schemas judge the wire (blobs as base64)
+    if wire is None:
+        return True
     try:
-        return bool(validate_request(dict(params), operation))
+        return bool(validate_request(json.loads(wire), operation))
     except UnknownSchemaError:
         return True  # unknown shape: relaxing costs nothing and always reaches the server
 
@@ -257,7 +288,7 @@ def _cli(operation: str, params: Mapping[str, Any], endpoint: Endpoint, relaxed:
     # invalid requests keep their exact JSON types only through --cli-input-json
     flags = None if relaxed else _cli_flags(params)
     if flags is None:
-        words += ["--cli-input-json", shlex.quote(json.dumps(dict(params), default=str))]
+        words += ["--cli-input-json", _shell_json(params)]
     else:
         words += flags
     words += ["--region", shlex.quote(endpoint.region)]
@@ -280,6 +311,26 @@ def _cli(operation: str, params: Mapping[str, Any], endpoint: Endpoint, relaxed:
     )
 
 
+_FILE_MARK = re.compile(r"@@file:([^@]+)@@")
+
+
+def _shell_json(params: Mapping[str, Any]) -> str:
+    """The JSON as one shell word; a blob kept in a file is read into it as base64 (the AWS
+    CLI v2 reading of a blob in --cli-input-json) by command substitution, not printed."""
+
+    def mark(value: Any) -> str:
+        return f"@@file:{value.name}@@" if isinstance(value, FileBytes) else str(value)
+
+    pieces = _FILE_MARK.split(json.dumps(dict(params), default=mark))
+    words = []
+    for position, piece in enumerate(pieces):
+        if position % 2:
+            words.append(f"\"$(base64 < {shlex.quote(piece)} | tr -d '\\n')\"")
+        elif piece:
+            words.append(shlex.quote(piece))
+    return "".join(words)
+
+
 def _cli_flags(params: Mapping[str, Any]) -> list[str] | None:
     """Shorthand flags when every member is a plain string or number, else None (use JSON)."""
     flags = []
@@ -295,7 +346,7 @@ def _cli_flags(params: Mapping[str, Any]) -> list[str] | None:
     return flags
 
 
-def _curl(exchange: Exchange, endpoint: Endpoint) -> str:
+def _curl(exchange: Exchange, endpoint: Endpoint, body_in: Attachment | None) -> str:
     url = endpoint.url or default_endpoint(endpoint.region)
     words = ["curl", "-sS", "-i", "-X", "POST", shlex.quote(url)]
     words += ["--aws-sigv4", shlex.quote(f"aws:amz:{endpoint.region}:rekognition")]
@@ -311,8 +362,11 @@ def _curl(exchange: Exchange, endpoint: Endpoint) -> str:
             words += ["-H", shlex.quote(f"{_title(header)}: {value}" if value else f"{header};")]
     if "content-type" not in exchange.request_headers:
         words += ["-H", shlex.quote("Content-Type:")]  # curl would add a form content type
-    body = exchange.request_body.decode("utf-8", errors="replace")
-    words += ["--data-binary", shlex.quote(body)]
+    if body_in is not None:
+        words += ["--data-binary", shlex.quote("@" + body_in.name)]
+    else:
+        body = exchange.request_body.decode("utf-8", errors="replace")
+        words += ["--data-binary", shlex.quote(body)]
     return " ".join(words)
 
 
@@ -320,7 +374,7 @@ def _title(header: str) -> str:
     return "-".join(part.capitalize() for part in header.split("-"))
 
 
-def _python_raw(exchange: Exchange, endpoint: Endpoint) -> str:
+def _python_raw(exchange: Exchange, endpoint: Endpoint, body_in: Attachment | None) -> str:
     """The raw request from Python: the exact bytes, signed by botocore, sent by urllib."""
     url = endpoint.url or default_endpoint(endpoint.region)
     headers = {
@@ -344,7 +398,12 @@ def _python_raw(exchange: Exchange, endpoint: Endpoint) -> str:
             "from botocore.awsrequest import AWSRequest",
             "from botocore.credentials import Credentials",
             "",
-            f"body = {exchange.request_body!r}",
+            "body = "
+            + (
+                f"open({body_in.name!r}, 'rb').read()"
+                if body_in is not None
+                else repr(exchange.request_body)
+            ),
             f"request = AWSRequest(method='POST', url={url!r}, data=body, headers={headers!r})",
             f"credentials = {credentials}",
             f"SigV4Auth(credentials, 'rekognition', {endpoint.region!r}).add_auth(request)",
