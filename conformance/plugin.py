@@ -224,6 +224,15 @@ def check_search_users() -> CheckSearchUsers:
     return assert_conforms
 
 
+@pytest.fixture(scope="session")
+def check_search_users_by_image() -> CheckSearchUsers:
+    """`check_search_users_by_image(request, response)`: the same for SearchUsersByImage (the
+    request's `Image.Bytes` as bytes, as boto3 takes it)."""
+    from conformance.plugin_fixtures import assert_image_search_conforms
+
+    return assert_image_search_conforms
+
+
 def _session_result(config: pytest.Config) -> RunResult | None:
     """The gate's result if this session ran it: here, or (xdist controller) in a worker."""
     if RESULT_KEY in config.stash:

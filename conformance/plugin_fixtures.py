@@ -99,13 +99,21 @@ def describe_collection(client: RekognitionClient, collection_id: str) -> Seeded
     )
 
 
-def assert_conforms(request: Mapping[str, Any], response: Mapping[str, Any]) -> None:
+def assert_conforms(
+    request: Mapping[str, Any], response: Mapping[str, Any], operation: str = "SearchUsers"
+) -> None:
     """Raise AssertionError listing every single-exchange rule the pair violates."""
     __tracebackhide__ = True  # the failure belongs to the caller's test, not to this helper
     from conformance.reporting.redact import redact
-    from conformance.rules.single import check_search_users
+    from conformance.rules.single import check_answer
 
-    violations = check_search_users(request, response)
+    violations = check_answer(operation, request, response)
     if violations:
         lines = "\n".join(f"- {finding.message}" for finding in violations)
-        raise AssertionError(redact(f"SearchUsers answer violates the contract:\n{lines}"))
+        raise AssertionError(redact(f"{operation} answer violates the contract:\n{lines}"))
+
+
+def assert_image_search_conforms(request: Mapping[str, Any], response: Mapping[str, Any]) -> None:
+    """`assert_conforms` for SearchUsersByImage."""
+    __tracebackhide__ = True
+    assert_conforms(request, response, "SearchUsersByImage")

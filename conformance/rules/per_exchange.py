@@ -20,17 +20,26 @@ ExchangeCheck = Callable[["Exchange", "CollectionView | None"], "Finding | None"
 """Judges one exchange (with its collection's view, None when unknown); None = not applicable."""
 
 SINGLE: dict[str, ExchangeCheck] = {}
+SEARCH_USERS = frozenset({"SearchUsers"})
+JUDGES: dict[str, frozenset[str]] = {}
+"""Per single check, the operations whose exchanges it judges: a check written for SearchUsers
+(say, "neither UserId nor FaceId") would raise false alarms on another operation's answer."""
 
 
-def search_rule(id: str, statement: str, **meta: Any) -> Callable[[ExchangeCheck], ExchangeCheck]:
-    """Register `check` as a catalog rule over `Evidence.searches()` and as a single check.
+def search_rule(
+    id: str, statement: str, *, operations: frozenset[str] = SEARCH_USERS, **meta: Any
+) -> Callable[[ExchangeCheck], ExchangeCheck]:
+    """Register `check` as a catalog rule over the answered exchanges of `operations` (by
+    default `Evidence.searches()`, SearchUsers) and as a single check for the same operations.
 
     `meta` is what `conformance.rules.base.rule` takes (source, family, level, leaves_open).
     """
 
     def register(check: ExchangeCheck) -> ExchangeCheck:
         def over_run(evidence: Evidence) -> Iterator[Finding]:
-            for exchange in evidence.searches():
+            for exchange in evidence.exchanges:
+                if exchange.operation not in operations or exchange.throttled:
+                    continue
                 view = evidence.comparable_view(exchange)
                 finding = check(exchange, view)
                 if finding is not None:
@@ -38,6 +47,7 @@ def search_rule(id: str, statement: str, **meta: Any) -> Callable[[ExchangeCheck
 
         rule(id, statement, **meta)(over_run)
         SINGLE[id] = check
+        JUDGES[id] = operations
         return check
 
     return register

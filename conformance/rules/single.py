@@ -7,16 +7,19 @@ searches) simply do not apply here.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from botocore import xform_name
+
 from conformance.evidence import CollectionView
 from conformance.exchange import TARGET_PREFIX, Exchange
 from conformance.rules import catalog
 from conformance.rules.base import Finding
-from conformance.rules.per_exchange import SINGLE
+from conformance.rules.per_exchange import JUDGES, SEARCH_USERS, SINGLE
 
 #: What boto3 adds to every parsed response; not part of the body on the wire.
 RESPONSE_METADATA = "ResponseMetadata"
@@ -27,6 +30,8 @@ def check_exchange(exchange: Exchange, view: CollectionView | None = None) -> li
     catalog()  # make sure every family has registered its checks
     found = []
     for rule_id, check in SINGLE.items():
+        if exchange.operation not in JUDGES.get(rule_id, SEARCH_USERS):
+            continue
         finding = check(exchange, view)
         if finding is not None and not finding.passed:
             found.append(replace(finding, message=f"{rule_id}: {finding.message}"))
@@ -57,17 +62,39 @@ def check_search_users(request: Mapping[str, Any], response: Mapping[str, Any]) 
     with the rule id. When the response still has boto3's ResponseMetadata, its status and
     headers are judged too; otherwise a plain AWS success is assumed.
     """
+    return check_answer("SearchUsers", request, response)
+
+
+def check_search_users_by_image(
+    request: Mapping[str, Any], response: Mapping[str, Any]
+) -> list[Finding]:
+    """`check_search_users` for SearchUsersByImage: `Image.Bytes` as boto3 takes it (bytes)."""
+    return check_answer("SearchUsersByImage", request, response)
+
+
+def check_answer(
+    operation: str, request: Mapping[str, Any], response: Mapping[str, Any]
+) -> list[Finding]:
+    """One boto3-style request/response pair of `operation`, logged the way the transport logs
+    a live exchange (parameters as given, the body as the wire has it) and judged."""
     body = {k: v for k, v in response.items() if k != RESPONSE_METADATA}
     status, headers = _status_and_headers(response.get(RESPONSE_METADATA))
     exchange = Exchange(
         index=0,
-        operation="SearchUsers",
+        operation=operation,
         params=dict(request),
-        request_headers={"x-amz-target": TARGET_PREFIX + "SearchUsers"},
-        request_body=json.dumps(dict(request), default=str).encode(),
+        request_headers={"x-amz-target": TARGET_PREFIX + operation},
+        request_body=json.dumps(dict(request), default=_wire).encode(),
         status=status,
         response_headers=headers,
-        response_body=json.dumps(body, default=str).encode(),
-        label="check_search_users",
+        response_body=json.dumps(body, default=_wire).encode(),
+        label=f"check_{xform_name(operation)}",
     )
     return check_exchange(exchange)
+
+
+def _wire(value: Any) -> Any:
+    """AWS JSON 1.1 writes blobs as base64 (and boto3 hands back datetimes for timestamps)."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    return str(value)

@@ -107,3 +107,23 @@ def test_searchusers_collection_skips_where_it_would_have_to_write(
     )
     result.assert_outcomes(skipped=1)
     assert "pass --su-collection-id" in result.stdout.str()
+
+
+def test_check_search_users_by_image_passes_a_real_answer(pytester: pytest.Pytester) -> None:
+    """A user's own SearchUsersByImage test against the embedded reference: the real answer
+    (image bytes in the request, as boto3 takes them) conforms, and no SearchUsers-only check
+    (say, "neither UserId nor FaceId") is applied to it."""
+    pytester.makepyfile(
+        test_image="""
+from conformance.reference.faces import person_image
+
+def test_real(rekognition_client, searchusers_collection, check_search_users_by_image):
+    image = person_image(1, variant=0.05)  # alice's likeness, as the demo indexed it
+    request = {"CollectionId": searchusers_collection.collection_id, "Image": {"Bytes": image},
+               "UserMatchThreshold": 0}
+    answer = rekognition_client.search_users_by_image(**request)
+    assert answer["UserMatches"][0]["User"]["UserId"] == "alice"
+    check_search_users_by_image(request, answer)
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
