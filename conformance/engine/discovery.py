@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from conformance.config import MISSING_PREFIX
+from conformance.evidence.listings import Listing, page_of
 from conformance.exchange import Exchange
 from conformance.targets.base import Client, iter_pages
 
@@ -70,12 +71,8 @@ def discover(client: Client, collection_id: str, *, probe_missing: bool = True) 
     found.exchanges.append(
         client.call("DescribeCollection", {"CollectionId": collection_id}, label="discovery")
     )
-    found.users_complete = _list(
-        client, found, "ListUsers", {"MaxResults": LIST_USERS_PAGE}, "Users", "UserId", "UserStatus"
-    )
-    found.faces_complete = _list(
-        client, found, "ListFaces", {"MaxResults": LIST_FACES_PAGE}, "Faces", "FaceId", "UserId"
-    )
+    found.users_complete = _list(client, found, "ListUsers", LIST_USERS_PAGE)
+    found.faces_complete = _list(client, found, "ListFaces", LIST_FACES_PAGE)
     if probe_missing:
         probe_missing_collections(client, found)
     return found
@@ -89,33 +86,22 @@ def probe_missing_collections(client: Client, found: Discovery) -> None:
         )
 
 
-def _list(
-    client: Client,
-    found: Discovery,
-    operation: str,
-    params: dict[str, int],
-    member: str,
-    id_field: str,
-    value_field: str,
-) -> bool:
-    """Read a listing into `found`; True when its last page was reached."""
-    target = found.users if operation == "ListUsers" else found.faces
-    complete = False
+def _list(client: Client, found: Discovery, operation: str, page_size: int) -> bool:
+    """Read a listing into `found` as the rules will read it (`conformance.evidence.listings`);
+    True when its last page was reached. What an incomplete listing showed is kept too: it
+    still tells the engine what to ask about."""
+    listing = Listing()
     pages = iter_pages(
         client,
         operation,
-        {"CollectionId": found.collection_id, **params},
+        {"CollectionId": found.collection_id, "MaxResults": page_size},
         label="discovery",
         max_pages=MAX_PAGES,
     )
     for exchange in pages:
         found.exchanges.append(exchange)
-        body = exchange.json if exchange.ok and isinstance(exchange.json, dict) else None
-        if body is None:
-            return False
-        for item in body.get(member) or []:
-            if isinstance(item, dict) and isinstance(item.get(id_field), str):
-                value = item.get(value_field)
-                target[item[id_field]] = value if isinstance(value, str) and value else None
-        complete = not body.get("NextToken")
-    return complete
+        page = page_of(exchange)
+        if page is not None:
+            listing.add(exchange, page)
+    (found.users if operation == "ListUsers" else found.faces).update(listing.items)
+    return listing.complete

@@ -1,7 +1,7 @@
 """Discovery after seeding: wait until the target's listings show what the run wrote.
 
 An eventually consistent target (AWS among them) may list none of the users seeding created a
-moment ago. What the run wrote is read from its own exchange log (`conformance.stateful.model`
+moment ago. What the run wrote is read from its own exchange log (`conformance.evidence.writes`
 replays the successful writes), never from what seeding meant to do, and the listings are read
 again with the run's backoff until they show it or `--settle` runs out. The rules then judge the
 last reading; the earlier ones are polls (`Evidence.superseded`).
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conformance.engine.discovery import Discovery, discover, probe_missing_collections
+from conformance.evidence.writes import CollectionModel, RunModel
 from conformance.exchange import Exchange
 from conformance.settle import Settle, Waited
-from conformance.stateful.model import CollectionModel, RunModel
 from conformance.targets.base import Client
 
 SHOWN = 3

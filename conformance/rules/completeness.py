@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from conformance.evidence import Evidence
+from conformance.evidence.reading import body_of, matches_of, search_request
 from conformance.rules.base import Finding, Level, passed, rule, violated
 from conformance.rules.metamorphic import unsettled
-from conformance.rules.requests import body_of, matches_of, search_request
 
 FAMILY = "results"
 AWS_VECTOR_CAP = 4096

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conformance.evidence import CollectionView
+from conformance.evidence.reading import TRANSITIONAL, Match, body_of, matches_of, user_ids_of
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level
 from conformance.rules.per_exchange import judged, search_rule
-from conformance.rules.requests import TRANSITIONAL, Match, body_of, matches_of, user_ids_of
 
 FAMILY = "consistency"
 

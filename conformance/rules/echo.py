@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.evidence import CollectionView
+from conformance.evidence.reading import body_of, search_request
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, violated
 from conformance.rules.per_exchange import judged, search_rule
-from conformance.rules.requests import body_of, search_request
 
 FAMILY = "echo"
 

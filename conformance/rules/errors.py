@@ -12,15 +12,15 @@ from typing import Any
 
 from conformance.contract.errors import wire_error_types
 from conformance.evidence import CollectionView
-from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import search_rule
-from conformance.rules.requests import (
+from conformance.evidence.reading import (
     body_of,
     describe_violations,
     outcome,
     search_request,
 )
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, violated
+from conformance.rules.per_exchange import search_rule
 from conformance.schemas import validate_error
 
 FAMILY = "errors"

@@ -12,10 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from conformance.evidence import CollectionView, Evidence
-from conformance.exchange import Exchange
-from conformance.rules.base import Finding, passed, rule, violated
-from conformance.rules.per_exchange import judged, search_rule
-from conformance.rules.requests import (
+from conformance.evidence.reading import (
     SIMILARITY_TOLERANCE,
     TRANSITIONAL,
     Match,
@@ -27,6 +24,9 @@ from conformance.rules.requests import (
     same_similarity,
     search_request,
 )
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, passed, rule, violated
+from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.settling import settled_from
 
 FAMILY = "metamorphic"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from conformance.evidence import Evidence
+from conformance.evidence.reading import outcome, request_of
 from conformance.exchange import Exchange, operation_from_target, rekognition_operations
 from conformance.rules.base import Finding, Level, passed, rule, violated
-from conformance.rules.requests import outcome, request_of
 
 FAMILY = "protocol"
 SERIALIZATION = "SerializationException"

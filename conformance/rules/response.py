@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from conformance.evidence import CollectionView, Evidence
-from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, rule, violated
-from conformance.rules.per_exchange import SINGLE, judged, search_rule
-from conformance.rules.requests import (
+from conformance.evidence.reading import (
     body_of,
     describe_violations,
     header,
     safe_response_violations,
 )
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.rules.per_exchange import SINGLE, judged, search_rule
 
 FAMILY = "response"
 

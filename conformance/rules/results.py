@@ -6,10 +6,7 @@ from collections import Counter
 from itertools import pairwise
 
 from conformance.evidence import CollectionView
-from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import judged, search_rule
-from conformance.rules.requests import (
+from conformance.evidence.reading import (
     MAX_USERS_CAP,
     SIMILARITY_TOLERANCE,
     body_of,
@@ -18,6 +15,9 @@ from conformance.rules.requests import (
     similarities_of,
     user_ids_of,
 )
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, violated
+from conformance.rules.per_exchange import judged, search_rule
 
 FAMILY = "results"
 

@@ -20,9 +20,9 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from conformance.contract.caller_view import CallerView, caller_view, output_shape
 from conformance.contract.errors import wire_error_types
 from conformance.evidence import Evidence
+from conformance.evidence.reading import body_of
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, rule, violated
-from conformance.rules.requests import body_of
 
 FAMILY = "sdk"
 EXCERPT = 60

@@ -1,6 +1,6 @@
 """Rules about a collection that changes: deletions, associations and statuses over time.
 
-Every check replays the run's successful writes into `conformance.stateful.model` and judges
+Every check replays the run's successful writes into `conformance.evidence.writes` and judges
 each later read against what the writes established. Only users and faces whose history is in
 the log are judged, so a pre-existing collection or another client's users never raise an alarm.
 
@@ -21,19 +21,17 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from conformance.evidence import CollectionView, Evidence
-from conformance.exchange import Exchange
-from conformance.rules.base import Check, Finding, Level, passed, rule, violated
-from conformance.stateful.model import (
-    IN_PROGRESS,
-    USER_STATUSES,
-    CollectionModel,
-    body,
-    matches,
-    pairing_members,
+from conformance.evidence.listings import filtered, page_of, single_page
+from conformance.evidence.reading import (
+    TRANSITIONAL,
+    answer_of,
+    matched_users,
     param,
-    replay,
     strings,
 )
+from conformance.evidence.writes import USER_STATUSES, CollectionModel, pairing_members, replay
+from conformance.exchange import Exchange
+from conformance.rules.base import Check, Finding, Level, passed, rule, violated
 
 FAMILY = "stateful"
 DOC = "doc"
@@ -83,17 +81,15 @@ def _finding(
         yield passed(exchange)
 
 
-def _listed_faces(exchange: Exchange) -> dict[str, Any]:
-    """FaceId -> listed UserId (None when absent) of one ListFaces page."""
-    listed: dict[str, Any] = {}
-    for item in body(exchange).get("Faces") or []:
-        if isinstance(item, dict) and isinstance(item.get("FaceId"), str):
-            listed[item["FaceId"]] = item.get("UserId")
-    return listed
+def _listed(exchange: Exchange) -> dict[str, str | None]:
+    """Id -> value (a face's owner, a user's status) of one listing page; {} when unreadable."""
+    page = page_of(exchange)
+    return page.items if page is not None else {}
 
 
-def _single_page(exchange: Exchange) -> bool:
-    return not param(exchange, "NextToken") and not body(exchange).get("NextToken")
+def _matches(exchange: Exchange) -> list[Mapping[str, Any]]:
+    """The readable `User` members a successful SearchUsers answer holds."""
+    return [user for _, user in matched_users(answer_of(exchange))]
 
 
 def _has_room(exchange: Exchange, found: list[Mapping[str, Any]]) -> bool:
@@ -121,14 +117,14 @@ def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
         yield passed(exchange)
         return
     if exchange.operation == "SearchUsers":
-        seen = {m["UserId"] for m in matches(exchange)}
+        seen = {m["UserId"] for m in _matches(exchange)}
         searched = param(exchange, "UserId")
         if searched in gone:
             seen.add(searched)
     elif exchange.operation == "ListUsers":
-        seen = set(strings(body(exchange).get("Users"), "UserId"))
+        seen = set(_listed(exchange))
     else:
-        seen = {u for u in _listed_faces(exchange).values() if isinstance(u, str)}
+        seen = {u for u in _listed(exchange).values() if u is not None}
     stale = sorted(seen & set(gone))
     if not stale:
         yield passed(exchange)
@@ -150,13 +146,10 @@ def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
 )
 @_each("ListUsers", "ListFaces")
 def created_listed(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
-    filtered = param(exchange, "UserId") or param(exchange, "FaceIds")
-    if filtered or not _single_page(exchange):
+    if filtered(exchange) or not single_page(exchange):
         return
-    if exchange.operation == "ListFaces":
-        expected, listed = set(state.faces), set(_listed_faces(exchange))
-    else:
-        expected, listed = set(state.users), set(strings(body(exchange).get("Users"), "UserId"))
+    known = state.faces if exchange.operation == "ListFaces" else state.users
+    expected, listed = set(known), set(_listed(exchange))
     missing = sorted(expected - listed)
     shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
     problem = (
@@ -196,7 +189,7 @@ def faceless_user_never_matches(exchange: Exchange, state: CollectionModel) -> I
     faceless = state.faceless_users()
     if not faceless:
         return
-    found = matches(exchange)
+    found = _matches(exchange)
     searched = faceless.get(param(exchange, "UserId"))
     if searched is not None and found and searched.settled:
         yield violated(f"search by faceless user {searched.user_id!r} matched users", exchange)
@@ -205,7 +198,7 @@ def faceless_user_never_matches(exchange: Exchange, state: CollectionModel) -> I
         m["UserId"]
         for m in found
         if m["UserId"] in faceless
-        and (not faceless[m["UserId"]].ever_associated or m.get("UserStatus") not in IN_PROGRESS)
+        and (not faceless[m["UserId"]].ever_associated or m.get("UserStatus") not in TRANSITIONAL)
     ]
     yield from _finding(exchange, f"faceless user(s) {sorted(bad)} matched" if bad else "")
 
@@ -226,7 +219,7 @@ def associated_face_finds_user(exchange: Exchange, state: CollectionModel) -> It
     threshold = param(exchange, "UserMatchThreshold")
     if user is None or not user.settled or threshold != 0 or param(exchange, "UserId"):
         return
-    found = matches(exchange)
+    found = _matches(exchange)
     if not _has_room(exchange, found):
         return
     missed = all(m["UserId"] != user.user_id for m in found)
@@ -238,7 +231,7 @@ def _ownership_findings(
     exchange: Exchange, state: CollectionModel, *, released: bool
 ) -> Iterator[Finding]:
     """Judge one ListFaces page against settled ownership: current owners, or former ones."""
-    listed = _listed_faces(exchange)
+    listed = _listed(exchange)
     filter_user = param(exchange, "UserId")
     problems: list[str] = []
     checked = False
@@ -257,7 +250,7 @@ def _ownership_findings(
                 checked = True
                 if listed[face_id] != owner:
                     problems.append(f"{face_id} listed with {listed[face_id]!r}, not {owner!r}")
-            elif filter_user == owner and not param(exchange, "FaceIds") and _single_page(exchange):
+            elif filter_user == owner and not param(exchange, "FaceIds") and single_page(exchange):
                 checked = True
                 problems.append(f"{face_id} missing from ListFaces(UserId={owner!r})")
     yield from _finding(exchange, "; ".join(problems), judged=checked)
@@ -353,7 +346,7 @@ def _association_findings(exchange: Exchange, state: CollectionModel) -> Iterato
         "Disassociation" if disassociate else "Association"
     )
     past = done_member.removesuffix("Faces").lower()
-    answer = body(exchange)
+    answer = answer_of(exchange)
     done = set(strings(answer.get(done_member), "FaceId"))
     entries = answer.get(refused_member)
     user_id = param(exchange, "UserId")
@@ -375,7 +368,7 @@ def _association_findings(exchange: Exchange, state: CollectionModel) -> Iterato
 
 
 def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[Finding]:
-    answer = body(exchange)
+    answer = answer_of(exchange)
     deleted = set(strings(answer.get("DeletedFaces")))
     expected: dict[str, str | None] = {}
     for face_id in strings(param(exchange, "FaceIds")):
@@ -410,12 +403,12 @@ def unsuccessful_reasons(exchange: Exchange, state: CollectionModel) -> Iterator
 
 def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
     """(UserId, UserStatus) pairs an answer reports."""
-    answer = body(exchange)
+    answer = answer_of(exchange)
     if exchange.operation == "ListUsers":
-        items = [i for i in answer.get("Users") or [] if isinstance(i, dict)]
-        return [(i.get("UserId"), i.get("UserStatus")) for i in items]
+        page = page_of(exchange)  # the values as sent: this judges them, unusable ones too
+        return [(row.get("UserId"), row.get("UserStatus")) for row in page.rows] if page else []
     if exchange.operation == "SearchUsers":
-        return [(m["UserId"], m.get("UserStatus")) for m in matches(exchange)]
+        return [(m["UserId"], m.get("UserStatus")) for m in _matches(exchange)]
     if exchange.operation in ("AssociateFaces", "DisassociateFaces") and "UserStatus" in answer:
         return [(param(exchange, "UserId"), answer["UserStatus"])]
     return []
@@ -524,7 +517,7 @@ def deleted_face_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
     if not deleted:
         return
     if exchange.operation == "ListFaces":
-        stale = sorted(set(_listed_faces(exchange)) & set(deleted))
+        stale = sorted(set(_listed(exchange)) & set(deleted))
     else:
         face_id = param(exchange, "FaceId")
         if face_id not in deleted:
@@ -543,7 +536,7 @@ def _count_findings(
         if state is None or not exchange.ok or exchange.operation != "DescribeCollection":
             continue
         view = evidence.view(exchange)
-        count = body(exchange).get(member)
+        count = answer_of(exchange).get(member)
         items = listed(view) if view is not None else None
         if evidence.superseded(exchange) or view is None or items is None:
             continue

@@ -8,16 +8,16 @@ judged by what our reference happens to accept.
 from __future__ import annotations
 
 from conformance.evidence import CollectionView
-from conformance.exchange import Exchange
-from conformance.rules.base import Finding, Level, passed, violated
-from conformance.rules.per_exchange import search_rule
-from conformance.rules.requests import (
+from conformance.evidence.reading import (
     TRANSITIONAL,
     SearchRequest,
     describe_violations,
     outcome,
     search_request,
 )
+from conformance.exchange import Exchange
+from conformance.rules.base import Finding, Level, passed, violated
+from conformance.rules.per_exchange import search_rule
 
 FAMILY = "validation"
 INVALID_PARAMETER = "InvalidParameterException"

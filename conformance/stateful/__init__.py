@@ -1,7 +1,7 @@
-"""Stateful, model-based testing: a collection that changes under the suite's feet.
+"""Stateful, model-based testing: the phase's driver, above the rule catalog.
 
-`model` rebuilds what a collection must look like from the successful writes of an exchange log;
 `machine` drives a hypothesis state machine through the public API; `runner` is the phase the
-engine calls. The checks themselves live in `conformance.rules.stateful`, so a live run, a
-shrunk replay and a cassette are all judged by the same code.
+engine calls; `script` and `images` feed and replay it. What a collection must contain is
+evidence (`conformance.evidence.writes`) and the checks are rules (`conformance.rules.stateful`),
+so a live run, a shrunk replay and a cassette are all judged by the same code.
 """

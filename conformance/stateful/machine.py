@@ -22,13 +22,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from conformance.errors import ConformanceError
 from conformance.evidence import Evidence, read_key
+from conformance.evidence.listings import page_of
+from conformance.evidence.reading import answer_of, strings
+from conformance.evidence.writes import CollectionModel, RunModel, indexed_face_ids
 from conformance.exchange import READ_OPERATIONS, Exchange
 from conformance.rules import catalog, judge
 from conformance.rules.base import Rule, RuleVerdict, Status
 from conformance.rules.stateful import FAMILY
 from conformance.settle import Settle, Waited
 from conformance.stateful.images import PEOPLE, VARIANTS, ImageSource
-from conformance.stateful.model import CollectionModel, RunModel, body, indexed_face_ids, strings
 
 LISTINGS = frozenset({"ListUsers", "ListFaces"})
 USER_SLOTS = 4
@@ -138,10 +140,12 @@ class StatefulMachine(RuleBasedStateMachine):
         """Every page of a listing (bounded), following NextToken."""
         answers = [self.send(operation, params, waiting=waiting)]
         while len(answers) < MAX_PAGES:
-            token = body(answers[-1]).get("NextToken")
-            if not isinstance(token, str) or not token:
+            page = page_of(answers[-1])
+            if page is None or page.next_token is None:
                 break
-            answers.append(self.send(operation, {**params, "NextToken": token}, waiting=waiting))
+            answers.append(
+                self.send(operation, {**params, "NextToken": page.next_token}, waiting=waiting)
+            )
         return answers
 
     @property
@@ -216,7 +220,7 @@ class StatefulMachine(RuleBasedStateMachine):
     def search_released(self, answer: Exchange, member: str, key: str | None = None) -> None:
         """After a write took faces off a user or out of the collection, search by one of them
         at once, so what went stale is seen before a later step can mask it."""
-        released = strings(body(answer).get(member), key)
+        released = strings(answer_of(answer).get(member), key)
         if released:
             self.search({"FaceId": released[0]})
 
@@ -394,7 +398,7 @@ class StatefulMachine(RuleBasedStateMachine):
 
     def deleted(self) -> set[str]:
         return set(self.state.deleted_faces) | {
-            f for e in self.exchanges for f in strings(body(e).get("DeletedFaces"))
+            f for e in self.exchanges for f in strings(answer_of(e).get("DeletedFaces"))
         }
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from botocore import xform_name
 
+from conformance.evidence.writes import indexed_face_ids
 from conformance.exchange import Exchange
-from conformance.stateful.model import indexed_face_ids
 
 REPRO_COLLECTION = "searchusers-stateful-repro"
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.evidence.listings import SHAPES, Listing, Page, filtered, page_of
+from conformance.evidence.reading import param
 from conformance.exchange import READ_OPERATIONS, Exchange
 from conformance.settle import describe
 
@@ -144,7 +146,7 @@ class Evidence:
 
     def _build(self) -> None:
         epoch = 0
-        pending: dict[tuple[str, str, int], _Listing] = {}
+        pending: dict[tuple[str, str, int], Listing] = {}
         for exchange in self.exchanges:
             if exchange.mutating:
                 epoch += 1
@@ -157,11 +159,10 @@ class Evidence:
             body = exchange.json if isinstance(exchange.json, dict) else {}
             if exchange.operation == "DescribeCollection":
                 _describe(view, exchange, body)
-            elif (shape := _LISTINGS.get(exchange.operation or "")) is not None:
-                chain = (shape.member, collection, epoch)
-                _listing(pending, chain, exchange, body, shape)
-                done = pending.get(chain)
-                if done is not None and done.complete and not _filtered(exchange):
+            elif (page := page_of(exchange)) is not None:
+                shape = SHAPES[str(exchange.operation)]
+                done = _follow(pending, (shape.member, collection, epoch), exchange, page)
+                if done is not None and done.complete and not filtered(exchange):
                     setattr(view, shape.attribute, done.items)
                     view.completed.setdefault(shape.attribute, []).append(list(done.sources))
                     view.listing_sources = [e for kind in view.completed.values() for e in kind[-1]]
@@ -214,61 +215,21 @@ def read_key(exchange: Exchange) -> str | None:
     return f"{exchange.operation} {json.dumps(request, sort_keys=True, default=str)}"
 
 
-@dataclass
-class _Listing:
-    items: dict[str, str | None] = field(default_factory=dict)
-    next_token: str | None = None
-    complete: bool = False
-    broken: bool = False
-    sources: list[Exchange] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _ListingShape:
-    """Where a listing operation keeps its items, and which CollectionView field it completes."""
-
-    member: str
-    id_field: str
-    value_field: str
-    attribute: str
-
-
-_LISTINGS = {
-    "ListUsers": _ListingShape("Users", "UserId", "UserStatus", "users"),
-    "ListFaces": _ListingShape("Faces", "FaceId", "UserId", "faces"),
-}
-
-
-def _filtered(exchange: Exchange) -> bool:
-    """A listing narrowed by UserId/FaceIds is not a complete listing of the collection."""
-    params = exchange.params or {}
-    return bool(params.get("UserId") or params.get("FaceIds"))
-
-
-def _listing(
-    pending: dict[tuple[str, str, int], _Listing],
+def _follow(
+    pending: dict[tuple[str, str, int], Listing],
     key: tuple[str, str, int],
     exchange: Exchange,
-    body: dict[str, Any],
-    shape: _ListingShape,
-) -> None:
-    """Follow a NextToken chain; it is complete once a page without NextToken arrives."""
-    if not exchange.ok:
-        return
-    token = (exchange.params or {}).get("NextToken")
+    page: Page,
+) -> Listing | None:
+    """Follow a NextToken chain (complete once its last page arrives); None for a page whose
+    chain's start the log does not hold."""
     listing = pending.get(key)
-    if token is None or listing is None or listing.next_token != token or listing.broken:
-        if token is not None:
-            return  # a page we did not see the start of
-        listing = pending[key] = _Listing()
-    listing.sources.append(exchange)
-    for item in body.get(shape.member) or []:
-        if isinstance(item, dict) and isinstance(item.get(shape.id_field), str):
-            value = item.get(shape.value_field)
-            listing.items[item[shape.id_field]] = value if isinstance(value, str) else None
-    next_token = body.get("NextToken")
-    listing.next_token = next_token if isinstance(next_token, str) and next_token else None
-    listing.complete = listing.next_token is None
+    if param(exchange, "NextToken") is None:
+        listing = pending[key] = Listing()
+    elif listing is None or not listing.accepts(exchange):
+        return None
+    listing.add(exchange, page)
+    return listing
 
 
 def _describe(view: CollectionView, exchange: Exchange, body: dict[str, Any]) -> None:

@@ -13,19 +13,19 @@ and a reported UserStatus tells whether a user's pending association work has se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from conformance.evidence.listings import filtered, page_of
+from conformance.evidence.reading import TRANSITIONAL, answer_of, matched_users, param, strings
 from conformance.exchange import Exchange
 
 if TYPE_CHECKING:
-    from conformance.evidence import CollectionView, Evidence
+    from conformance.evidence.views import CollectionView, Evidence
 
 USER_STATUSES = frozenset({"ACTIVE", "UPDATING", "CREATING", "CREATED"})
 """DOC: the service model's UserStatus enum."""
-IN_PROGRESS = frozenset({"UPDATING", "CREATING"})
-"""Statuses under which AWS says work on the user is still going on (DOC: UPDATING)."""
 
 
 @dataclass
@@ -82,22 +82,6 @@ class CollectionModel:
         user = self.users.pop(user_id, None)
         for face_id in user.faces if user else ():
             self.forget_face(face_id)
-
-
-def strings(items: Any, key: str | None = None) -> list[str]:
-    """String members of a list (or of its dict items' `key`), skipping whatever is malformed."""
-    if not isinstance(items, list):
-        return []
-    values = [item.get(key) if key and isinstance(item, dict) else item for item in items]
-    return [value for value in values if isinstance(value, str)]
-
-
-def body(exchange: Exchange) -> dict[str, Any]:
-    return exchange.output or {}
-
-
-def param(exchange: Exchange, name: str) -> Any:
-    return (exchange.params or {}).get(name)
 
 
 class RunModel:
@@ -161,9 +145,9 @@ def _touch(state: CollectionModel, user_id: str, status: Any) -> UserModel | Non
 
 
 def observe_status(state: CollectionModel, user_id: Any, status: Any) -> None:
-    """A reported UserStatus outside IN_PROGRESS says the user's pending work has completed."""
+    """A reported UserStatus outside TRANSITIONAL says the user's pending work has completed."""
     user = state.users.get(user_id) if isinstance(user_id, str) else None
-    if user is not None and isinstance(status, str) and status not in IN_PROGRESS:
+    if user is not None and isinstance(status, str) and status not in TRANSITIONAL:
         user.settled = True
 
 
@@ -193,7 +177,7 @@ def _delete_user(state: CollectionModel, exchange: Exchange) -> None:
 def indexed_face_ids(exchange: Exchange) -> list[str]:
     """The FaceIds an IndexFaces answer created."""
     ids = []
-    for record in body(exchange).get("FaceRecords") or []:
+    for record in answer_of(exchange).get("FaceRecords") or []:
         face = record.get("Face") if isinstance(record, dict) else None
         if isinstance(face, dict) and isinstance(face.get("FaceId"), str):
             ids.append(face["FaceId"])
@@ -207,7 +191,7 @@ def _index_faces(state: CollectionModel, exchange: Exchange) -> None:
 
 
 def _delete_faces(state: CollectionModel, exchange: Exchange) -> None:
-    for face_id in strings(body(exchange).get("DeletedFaces")):
+    for face_id in strings(answer_of(exchange).get("DeletedFaces")):
         owner = state.faces.pop(face_id, None)
         if owner is not None and owner in state.users:
             state.users[owner].faces.discard(face_id)
@@ -251,7 +235,7 @@ def _paired(
         user_id = param(exchange, "UserId")
         if not isinstance(user_id, str):
             return
-        answer = body(exchange)
+        answer = answer_of(exchange)
         done_member, refused_member = pairing_members(verb)
         done = strings(answer.get(done_member), "FaceId")
         reported = set(done) | set(strings(answer.get(refused_member), "FaceId"))
@@ -286,24 +270,14 @@ def _disassociate(state: CollectionModel, pairing: _Pairing) -> None:
 
 
 def _list_users(state: CollectionModel, exchange: Exchange) -> None:
-    for item in body(exchange).get("Users") or []:
-        if isinstance(item, dict):
-            observe_status(state, item.get("UserId"), item.get("UserStatus"))
+    page = page_of(exchange)
+    for user_id, status in page.items.items() if page is not None else ():
+        observe_status(state, user_id, status)
 
 
 def _search_users(state: CollectionModel, exchange: Exchange) -> None:
-    for match in matches(exchange):
-        observe_status(state, match.get("UserId"), match.get("UserStatus"))
-
-
-def matches(exchange: Exchange) -> list[Mapping[str, Any]]:
-    """The `User` members of a SearchUsers answer's UserMatches, malformed entries skipped."""
-    found: list[Mapping[str, Any]] = []
-    for item in body(exchange).get("UserMatches") or []:
-        user = item.get("User") if isinstance(item, dict) else None
-        if isinstance(user, dict) and isinstance(user.get("UserId"), str):
-            found.append(user)
-    return found
+    for _, user in matched_users(answer_of(exchange)):
+        observe_status(state, user["UserId"], user.get("UserStatus"))
 
 
 def _learn_population(
@@ -312,7 +286,8 @@ def _learn_population(
     """A complete, unfiltered listing in this epoch reveals every face the log never indexed."""
     if state.population_known or view is None or view.faces is None:
         return
-    if body(exchange).get("NextToken") or param(exchange, "UserId") or param(exchange, "FaceIds"):
+    page = page_of(exchange)
+    if page is None or not page.last or filtered(exchange):
         return
     for face_id, owner in view.faces.items():
         if face_id not in state.faces and face_id not in state.deleted_faces:

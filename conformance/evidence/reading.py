@@ -1,9 +1,13 @@
-"""What a SearchUsers exchange asked for and what it got, read defensively.
+"""What an exchange asked for and what it got, read defensively: the one set of readers.
 
 Rules must judge the request the target actually received, not the one the engine meant to
-send, so the request is read from the wire body first. Targets under test may answer anything
+send, so requests are read from the wire body first. Targets under test may answer anything
 (lists, strings, null, numbers as strings): every accessor here returns None or skips an item
 instead of raising, leaving malformed shapes to the schema rule.
+
+Two readings of an answer, and only two: `body_of` is the JSON object whatever the status
+(error documents are judged too), `answer_of` the members of a 2xx answer (what a write did,
+what a read showed). Listings read through `conformance.evidence.listings`.
 """
 
 from __future__ import annotations
@@ -56,9 +60,29 @@ def request_of(exchange: Exchange) -> Mapping[str, Any] | None:
     return exchange.wire_request
 
 
+def param(exchange: Exchange, name: str) -> Any:
+    """One request member as sent on the wire (None when absent or the body was no object)."""
+    return (request_of(exchange) or {}).get(name)
+
+
 def body_of(exchange: Exchange) -> dict[str, Any] | None:
+    """The answer's JSON object whatever its status, None when it is not one."""
     body = exchange.json
     return body if isinstance(body, dict) else None
+
+
+def answer_of(exchange: Exchange) -> dict[str, Any]:
+    """A 2xx answer's members (`Exchange.output`); {} for a refusal or an unreadable answer,
+    which shows nothing."""
+    return exchange.output or {}
+
+
+def strings(items: Any, key: str | None = None) -> list[str]:
+    """String members of a list (or of its dict items' `key`), skipping whatever is malformed."""
+    if not isinstance(items, list):
+        return []
+    values = [item.get(key) if key and isinstance(item, dict) else item for item in items]
+    return [value for value in values if isinstance(value, str)]
 
 
 def header(exchange: Exchange, name: str) -> str | None:
@@ -207,17 +231,22 @@ def similarities_of(body: Mapping[str, Any] | None) -> list[tuple[int, float]]:
     ]
 
 
-def user_ids_of(body: Mapping[str, Any] | None) -> list[tuple[int, str]]:
-    """(position, UserId) for every readable matched user, skipping malformed entries."""
+def matched_users(body: Mapping[str, Any] | None) -> list[tuple[int, Mapping[str, Any]]]:
+    """(position, `User` member) for every match naming a UserId, skipping malformed entries."""
     raw = body.get("UserMatches") if body is not None else None
     if not isinstance(raw, list):
         return []
-    found = []
+    found: list[tuple[int, Mapping[str, Any]]] = []
     for i, entry in enumerate(raw):
         user = entry.get("User") if isinstance(entry, dict) else None
         if isinstance(user, dict) and isinstance(user.get("UserId"), str):
-            found.append((i, user["UserId"]))
+            found.append((i, user))
     return found
+
+
+def user_ids_of(body: Mapping[str, Any] | None) -> list[tuple[int, str]]:
+    """(position, UserId) for every readable matched user, skipping malformed entries."""
+    return [(i, user["UserId"]) for i, user in matched_users(body)]
 
 
 def describe_violations(violations: tuple[Violation, ...] | list[Violation]) -> str:

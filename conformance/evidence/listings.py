@@ -1,0 +1,109 @@
+"""How a ListUsers or ListFaces answer reads: the one reading discovery, the evidence views,
+the write model and the stateful rules share, so none of them can disagree about what a
+listing said.
+
+The reading is the strict-safe one, because it decides what the rules hold a target to:
+
+- only a 2xx answer whose body is a JSON object is a page; an error page ends nothing and
+  shows nothing (the chain may still go on if the same page is asked again and answered);
+- a page is the last when `NextToken` is absent or empty, as botocore's paginator reads it
+  (it treats an empty token as none); any other non-string token is unreadable, so the
+  listing can neither go on nor count as complete -- calling it complete would let the rules
+  hold "missing" items against a target that had more pages;
+- an item counts only with a non-empty string id (an empty id names nothing anyone could
+  search), and its value (UserStatus, a face's UserId) only when it is a non-empty string:
+  an empty owner is no owner, and an empty status says nothing about settled work. The items
+  as sent stay available (`Page.rows`) for the rules that judge the values themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.evidence.reading import answer_of, param
+from conformance.exchange import Exchange
+
+
+@dataclass(frozen=True)
+class ListingShape:
+    """Where a listing operation keeps its items, and which CollectionView field it fills."""
+
+    member: str
+    id_field: str
+    value_field: str
+    attribute: str
+
+
+SHAPES = {
+    "ListUsers": ListingShape("Users", "UserId", "UserStatus", "users"),
+    "ListFaces": ListingShape("Faces", "FaceId", "UserId", "faces"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One readable listing page."""
+
+    rows: tuple[Mapping[str, Any], ...]
+    """Every object item, exactly as sent."""
+    items: dict[str, str | None]
+    """Id -> value (UserStatus, or a face's owner), None when the value is unusable."""
+    next_token: str | None
+    last: bool
+    """No further page: NextToken absent or empty. False with `next_token` None: unreadable."""
+
+
+def page_of(exchange: Exchange) -> Page | None:
+    """The page a listing answer holds; None when it is no listing or not a readable answer."""
+    shape = SHAPES.get(exchange.operation or "")
+    if shape is None or not exchange.ok or exchange.output is None:
+        return None
+    body = answer_of(exchange)
+    raw = body.get(shape.member)
+    rows = tuple(item for item in raw if isinstance(item, dict)) if isinstance(raw, list) else ()
+    items = {
+        row[shape.id_field]: _text(row.get(shape.value_field))
+        for row in rows
+        if _text(row.get(shape.id_field))
+    }
+    token = body.get("NextToken")
+    last = token is None or token == ""
+    return Page(rows, items, token if isinstance(token, str) and token else None, last)
+
+
+def filtered(exchange: Exchange) -> bool:
+    """A listing narrowed by UserId/FaceIds is not a listing of the whole collection."""
+    return bool(param(exchange, "UserId") or param(exchange, "FaceIds"))
+
+
+def single_page(exchange: Exchange) -> bool:
+    """A listing answered whole on its first page: nothing was asked with a token, none came."""
+    page = page_of(exchange)
+    return page is not None and page.last and not param(exchange, "NextToken")
+
+
+@dataclass
+class Listing:
+    """One NextToken chain, read from its first page on."""
+
+    items: dict[str, str | None] = field(default_factory=dict)
+    sources: list[Exchange] = field(default_factory=list)
+    next_token: str | None = None
+    complete: bool = False
+
+    def accepts(self, exchange: Exchange) -> bool:
+        """Whether `exchange` asked for this chain's next page."""
+        token = param(exchange, "NextToken")
+        return self.next_token is not None and token == self.next_token
+
+    def add(self, exchange: Exchange, page: Page) -> None:
+        self.sources.append(exchange)
+        self.items.update(page.items)
+        self.next_token = page.next_token
+        self.complete = page.last
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
