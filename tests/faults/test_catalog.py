@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -38,6 +39,13 @@ def test_the_catalog_is_large_and_each_fault_names_real_rules() -> None:
         assert fault.description and "\n" not in fault.description, fault.name
         assert set(fault.trips) <= rule_ids, fault.name
         assert fault.trips or fault.unverifiable or fault.oracle, fault.name
+
+
+def test_the_faults_wing_has_one_kit() -> None:
+    """Faults and benign variations are built from the same helpers, never from two copies."""
+    wing = Path(faults.__file__).parent
+    assert sorted(str(p.relative_to(wing)) for p in wing.rglob("_kit.py")) == ["_kit.py"]
+    assert {f.family for f in faults.variations()} == {"variation"}
 
 
 def test_the_correct_reference_passes_with_the_same_settings() -> None:

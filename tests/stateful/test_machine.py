@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import conformance.reference.faults_stateful  # noqa: F401 - registers the faults
+import conformance.reference.faults.stateful  # noqa: F401 - registers the faults
 from conformance.evidence import Evidence
 from conformance.reference.protocol import ReferenceServer
 from conformance.rules import catalog, judge

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import search_fault
 from conformance.reference.faults import Fault, RequestPlan, Result, register
+from conformance.reference.faults._kit import search_fault
 
 FAMILY = "echo"
 USER = ("echo.searched-user",)

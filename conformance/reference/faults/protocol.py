@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from conformance.reference.fault_catalog._kit import (
-    error_type,
-    json_response,
-    response_fault,
-)
 from conformance.reference.faults import (
     Fault,
     RequestPlan,
     ResponseHook,
     WireResponse,
     register,
+)
+from conformance.reference.faults._kit import (
+    error_type,
+    json_response,
+    response_fault,
 )
 
 FAMILY = "protocol"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import (
+from conformance.reference.faults import RequestPlan, WireResponse
+from conformance.reference.faults._kit import (
     error,
     json_response,
     params_fault,
     response_fault,
 )
-from conformance.reference.faults import RequestPlan, WireResponse
 
 FAMILY = "validation"
 ACCEPTS_VALID = ("validation.accepts-valid",)

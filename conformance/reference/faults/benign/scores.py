@@ -12,9 +12,8 @@ import math
 import re
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import SEARCH, matches, similarity, with_matches
 from conformance.reference.faults import RequestPlan, Result
-from conformance.reference.variations._kit import variation
+from conformance.reference.faults._kit import SEARCH, matches, similarity, variation, with_matches
 
 DEFAULT_THRESHOLD = 80.0
 

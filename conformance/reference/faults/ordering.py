@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.reference.fault_catalog._kit import Matches, matches_fault, similarity
+from conformance.reference.faults._kit import Matches, matches_fault, similarity
 
 FAMILY = "ordering"
 ORDER = ("results.order",)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import (
+from conformance.reference.faults import RequestPlan, Result
+from conformance.reference.faults._kit import (
     matches,
     params_fault,
     search_fault,
     similarity,
     with_matches,
 )
-from conformance.reference.faults import RequestPlan, Result
 
 FAMILY = "max-users"
 LIMIT = 500

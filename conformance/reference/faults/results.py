@@ -6,7 +6,8 @@ import threading
 from collections import defaultdict
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import (
+from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
+from conformance.reference.faults._kit import (
     SEARCH,
     Matches,
     matches,
@@ -14,7 +15,6 @@ from conformance.reference.fault_catalog._kit import (
     search_fault,
     with_matches,
 )
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
 
 FAMILY = "results"
 

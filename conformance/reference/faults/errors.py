@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.reference.fault_catalog._kit import (
+from conformance.reference.faults import RequestPlan, WireResponse
+from conformance.reference.faults._kit import (
     ResponseRewrite,
     asked,
     error,
@@ -11,7 +12,6 @@ from conformance.reference.fault_catalog._kit import (
     message,
     response_fault,
 )
-from conformance.reference.faults import RequestPlan, WireResponse
 
 FAMILY = "errors"
 UNKNOWN_ID_MESSAGE = "Request has invalid parameters"

@@ -1,4 +1,13 @@
-"""Injectable faults: deliberate deviations from AWS behaviour, to prove the suite notices them.
+"""The faults wing: deliberate deviations from AWS behaviour, to prove the suite notices them.
+
+This package is the registry; its modules are the families, one module per kind of bug
+(`ordering`, `threshold`, `users`, `echo`, `results`, `errors`, `sdk`,
+`validation`, `protocol`, `determinism`, `throttling`), plus `stateful` (bugs that only show
+after writes) and `benign/` (choices a correct implementation may make, which the gate must
+accept). Every family builds its faults with the one kit, `_kit.py`. Each fault is the kind of
+mistake emulators and home-grown services actually ship; `tests/faults/` proves each is caught
+by the rules it names, `tests/variations/` that no benign one fails a MUST rule, and
+`benchmarks/detection.py` measures how fast.
 
 A fault is plain data plus up to three hooks, one per point where a real service can go wrong:
 
@@ -29,12 +38,24 @@ from typing import Any
 
 Result = dict[str, Any]
 
-CATALOG_MODULES = (
-    "conformance.reference.fault_catalog",
-    "conformance.reference.faults_stateful",
-    "conformance.reference.variations",
+FAMILY_MODULES = (
+    "ordering",
+    "threshold",
+    "users",
+    "echo",
+    "results",
+    "errors",
+    "sdk",
+    "validation",
+    "protocol",
+    "determinism",
+    "throttling",
+    "stateful",
+    "benign",
 )
-"""Modules whose import registers faults; loaded on first use so `--list-faults` sees them all."""
+"""This package's modules whose import registers faults (a new family is added here); loaded on
+first use, not on import, so the families can import this registry and `--list-faults` sees
+them all."""
 
 
 @dataclass
@@ -127,8 +148,8 @@ def register(fault: Fault) -> Fault:
 
 
 def _load_catalog() -> None:
-    for module in CATALOG_MODULES:
-        importlib.import_module(module)
+    for module in FAMILY_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
 
 
 def available() -> list[Fault]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.reference.fault_catalog._kit import ResponseRewrite, error, response_fault
 from conformance.reference.faults import RequestPlan, WireResponse
+from conformance.reference.faults._kit import ResponseRewrite, error, response_fault
 
 FAMILY = "throttling"
 

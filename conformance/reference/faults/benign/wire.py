@@ -14,18 +14,19 @@ from collections.abc import Callable
 
 from conformance.contract.caller_view import output_shape
 from conformance.contract.model import empty_output
-from conformance.reference.fault_catalog._kit import (
+from conformance.reference.faults import RequestPlan, ResponseHook, Result, WireResponse
+from conformance.reference.faults._kit import (
     JSON_TYPE,
     SEARCH,
+    VARIATION_FAMILY,
     asked,
     body_of,
     error,
     error_type,
     message,
     response_fault,
+    variation,
 )
-from conformance.reference.faults import RequestPlan, ResponseHook, Result, WireResponse
-from conformance.reference.variations._kit import FAMILY, variation
 
 UNKNOWN_ID_MESSAGE = "Request has invalid parameters"
 MODEL_MEMBERS = ("FaceModelVersion", "IndexFacesModelVersion")
@@ -168,6 +169,6 @@ response_fault(
     "an unknown FaceId is ResourceNotFoundException (SearchFaces was seen to say InvalidParameter)",
     ("errors.unknown-face-type",),
     _unknown_face_not_found,
-    FAMILY,
+    VARIATION_FAMILY,
     benign=True,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import threading
 
-from conformance.reference.fault_catalog._kit import SEARCH, matches, with_matches
 from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
+from conformance.reference.faults._kit import SEARCH, matches, with_matches
 
 FAMILY = "determinism"
 DETERMINISTIC = ("metamorphic.deterministic",)

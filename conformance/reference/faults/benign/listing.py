@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 
 from conformance.reference.faults import Hooks, RequestPlan, Result
-from conformance.reference.variations._kit import variation
+from conformance.reference.faults._kit import variation
 
 LISTINGS = frozenset({"ListUsers", "ListFaces"})
 SMALL_PAGE = 2

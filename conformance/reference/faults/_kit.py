@@ -1,4 +1,9 @@
-"""Building blocks shared by the catalog families: how a fault reads and rewrites a search."""
+"""Building blocks shared by every family, faults and benign variations alike: how a fault reads
+and rewrites a search, an error or a whole response, and how it registers.
+
+One kit for the whole wing: a variation is built from the same rewrites as a fault (only its
+`benign` flag and its `trips` differ), so the two never grow diverging copies of a helper.
+"""
 
 from __future__ import annotations
 
@@ -179,3 +184,13 @@ def asked(plan: RequestPlan | None, member: str) -> Any:
     if plan is None or not isinstance(plan.original, dict):
         return None
     return plan.original.get(member)
+
+
+VARIATION_FAMILY = "variation"
+
+
+def variation(name: str, description: str, *, should: tuple[str, ...] = (), **hooks: Any) -> Fault:
+    """Register a benign variation; `should` lists the SHOULD rules it may legitimately fire."""
+    return register(
+        Fault(name, description, trips=should, family=VARIATION_FAMILY, benign=True, **hooks)
+    )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.reference.fault_catalog._kit import search_fault
 from conformance.reference.faults import RequestPlan, Result
+from conformance.reference.faults._kit import search_fault
 
 FAMILY = "sdk"
 
