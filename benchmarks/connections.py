@@ -21,8 +21,8 @@ import threading
 import time
 from collections import Counter
 
-from conformance.reference import protocol
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference import server as reference_server
+from conformance.reference.server import ReferenceServer
 
 HEADERS = {
     "Content-Type": "application/x-amz-json-1.1",
@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backlog", type=int, default=None, help="override the listen backlog")
     args = parser.parse_args()
-    backlog = args.backlog or protocol._HttpServer.request_queue_size
-    protocol._HttpServer.request_queue_size = backlog
+    backlog = args.backlog or reference_server._HttpServer.request_queue_size
+    reference_server._HttpServer.request_queue_size = backlog
     timings: list[float] = []
     errors: Counter[str] = Counter()
     with ReferenceServer(quiet=True) as server:

@@ -20,7 +20,7 @@ from conformance.engine import run
 from conformance.errors import ConformanceError
 from conformance.exchange import Exchange
 from conformance.reference import faults
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.rules.base import Status
 from conformance.targets.seeding import seed, synthetic_fixture
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings

@@ -22,7 +22,7 @@ import time
 
 from conformance.config import RunConfig
 from conformance.engine import run
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.targets.seeding import seed, synthetic_fixture
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 

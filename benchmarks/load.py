@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.reference.faces import person_image
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 COLLECTION = "load-test"
 SEEDED_USERS = 20

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from conformance.config import RunConfig
     from conformance.plugin_fixtures import SeededCollection, TargetEndpoint
-    from conformance.reference.protocol import ReferenceServer
+    from conformance.reference.server import ReferenceServer
     from conformance.results import RunResult
 
 GROUP = "searchusers-conformance"
@@ -163,7 +163,7 @@ def searchusers_endpoint(
     if not searchusers_config.uses_reference:
         yield TargetEndpoint(searchusers_config.endpoint_url, searchusers_config.region, False)
         return
-    from conformance.reference.protocol import ReferenceServer
+    from conformance.reference.server import ReferenceServer
 
     with ReferenceServer(faults=searchusers_config.faults, quiet=True) as server:
         pytestconfig.stash[REFERENCE_KEY] = server

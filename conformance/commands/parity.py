@@ -168,7 +168,7 @@ def _target(args: argparse.Namespace, stack: ExitStack) -> tuple[str, str, Any]:
     if args.aws:
         url = default_endpoint(args.region)
         return url, f"AWS ({url})", credentials_from_chain(args.profile)
-    from conformance.reference.protocol import ReferenceServer
+    from conformance.reference.server import ReferenceServer
 
     server = stack.enter_context(ReferenceServer(quiet=True))
     return server.url, f"the embedded reference ({server.url})", LOOPBACK_CREDENTIALS

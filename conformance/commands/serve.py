@@ -18,7 +18,7 @@ from conformance.errors import UsageError
 from conformance.reference import faults
 from conformance.reference.demo import DEMO_COLLECTION, seed_demo
 from conformance.reference.persistence import StateError
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 MAX_READ_LAG_S = 3600.0
 

@@ -1,6 +1,6 @@
 """The one exception type the reference service raises for an AWS-shaped error response.
 
-Operations and validation raise `ApiError`; only the protocol layer turns it into bytes, so the
+Operations and validation raise `ApiError`; only the server turns it into bytes, so the
 business logic never needs to know about status codes on the wire beyond the one it picks.
 """
 

@@ -42,7 +42,7 @@ class ReferenceTarget(EndpointTarget):
 
     @contextmanager
     def _serve(self, notice: Notice) -> Iterator[Session]:
-        from conformance.reference.protocol import ReferenceServer
+        from conformance.reference.server import ReferenceServer
 
         with ReferenceServer(port=0, faults=self.config.faults, quiet=True) as server:
             self.url = server.url

@@ -15,7 +15,7 @@ import pytest
 from conformance import engine
 from conformance.cli import main
 from conformance.config import RunConfig
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.results import RunResult
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 from conformance.cli import main
 from conformance.parity import References, Renamer, diff, normalise
 from conformance.recording import load_exchanges
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from tests.reference.conftest import make_client
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.cli import main
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from tests.reference.conftest import make_client
 from tests.serving import running_serve
 

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 from .conftest import ACCESS_KEY, SECRET_KEY, SESSION_TOKEN
 

@@ -9,7 +9,7 @@ import yaml
 
 from conformance.cli import main
 from conformance.recording import lint, use_cassette
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.transport import Transport, TransportSettings
 
 from .conftest import ACCESS_KEY, CREDENTIALS, SECRET_KEY, SESSION_TOKEN

@@ -15,7 +15,7 @@ from conformance.cli import main
 from conformance.config import RunConfig
 from conformance.errors import CassetteError
 from conformance.recording import Interaction, load_exchanges, to_exchanges, use_cassette
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.targets.cassette import NetworkBlocked, network_blocked, replay
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 from tests.reference.conftest import make_client

@@ -14,7 +14,7 @@ import pytest
 from conformance.config import RunConfig
 from conformance.engine import run
 from conformance.reference import faces
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.results import RunResult
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 

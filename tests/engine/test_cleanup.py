@@ -11,7 +11,7 @@ import pytest
 
 from conformance.cli import main
 from conformance.config import COLLECTION_PREFIX
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from tests.engine.conftest import CLI, cli_env, collections, loopback_transport, run_cli
 
 

@@ -12,7 +12,7 @@ from conformance.config import RunConfig
 from conformance.engine import run
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.rules import judge
 from conformance.rules.base import RuleVerdict, Status
 from conformance.rules.per_exchange import SINGLE

@@ -10,7 +10,7 @@ from conformance.config import RunConfig
 from conformance.engine import run
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.rules.base import Status
 from conformance.targets.base import READ_ONLY_OPERATIONS
 from conformance.targets.seeding import seed, synthetic_fixture

@@ -9,7 +9,7 @@ import pytest
 
 from conformance.errors import ConformanceError, UsageError
 from conformance.reference import faces
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.targets.seeding import (
     LONG_USER_ID,
     NO_FACES_USER,

@@ -11,7 +11,7 @@ import pytest
 from botocore.config import Config
 
 from conformance.reference import faces
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 _names = itertools.count()
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.reference import faces
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 from .conftest import make_client
 

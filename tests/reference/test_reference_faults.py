@@ -18,7 +18,7 @@ from conformance.reference.faults import (
     register,
     resolve,
 )
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 from .conftest import make_client
 

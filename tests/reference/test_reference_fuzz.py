@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.reference.operations import OPERATIONS
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 JSON_TYPE = "application/x-amz-json-1.1"
 MEMBERS = [

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 
 from conformance.reference.faces import person_image
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.reporting.reproduce import Endpoint, reproduce
 from conformance.reports import write_reports
 from conformance.rules.base import Finding, RuleVerdict, Status

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from conformance.exchange import operation_from_target
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 CLI = [sys.executable, "-m", "conformance"]
 JSON_TYPE = "application/x-amz-json-1.1"

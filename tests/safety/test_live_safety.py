@@ -12,7 +12,7 @@ import pytest
 from conformance.cli import main
 from conformance.config import COLLECTION_PREFIX, RunConfig
 from conformance.engine import run
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.targets.base import READ_ONLY_OPERATIONS
 from conformance.targets.seeding import seed, synthetic_fixture
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings

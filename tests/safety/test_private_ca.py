@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from tests.safety.conftest import clean_env, error_line, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")

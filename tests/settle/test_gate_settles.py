@@ -20,7 +20,7 @@ from conformance.errors import (
     ConformanceError,
 )
 from conformance.reference import faults
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.rules.base import Status
 from tests.serving import running_serve
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from conformance.reference.lag import LaggedStore
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.reference.store import Store
 from tests.serving import running_serve
 

@@ -9,7 +9,7 @@ import pytest
 
 import conformance.reference.faults.stateful  # noqa: F401 - registers the faults
 from conformance.evidence import Evidence
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.rules import catalog, judge
 from conformance.rules.base import Status
 from conformance.settle import Settle

@@ -11,7 +11,7 @@ from conformance.config import RunConfig
 from conformance.engine import run
 from conformance.errors import EXIT_OK
 from conformance.reference import faults
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Level, Status

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conformance.reference.protocol import ReferenceServer
+from conformance.reference.server import ReferenceServer
 
 JSON_TYPE = "application/x-amz-json-1.1"
 
