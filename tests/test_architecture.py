@@ -27,6 +27,7 @@ FLOORS: dict[str, frozenset[str]] = {
     # the ground: the contract AWS documents, and what reads it
     "contract": frozenset({ROOT}),
     "schemas": frozenset({ROOT, "contract"}),
+    "strategies": frozenset({ROOT, "contract"}),
     "config": frozenset({ROOT}),
     "settle": frozenset({ROOT, "config"}),
     # one request and its answer

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for SearchUsersByImage, built on the generic compiler in strategies.py.
+"""Hypothesis strategies for SearchUsersByImage, on the generic compiler of schema_strategies.py.
 
 Requests are the wire form (``Image.Bytes`` is base64 text, as the committed schema and a raw
 negative request see it); ``boto3_params`` turns one into what ``client.search_users_by_image``
@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from conformance.contract import model
-from conformance.contract import strategies as compiler
+from conformance.contract import schema_strategies as compiler
+from conformance.contract import strategies as search_users
 from conformance.contract.schemas import load
 
 Json = Any
@@ -203,7 +204,7 @@ def search_users_by_image_requests(
         {},
         optional={
             "UserMatchThreshold": compiler.numbers(
-                _node(("UserMatchThreshold",)), extra_edges=(compiler.DEFAULT_THRESHOLD,)
+                _node(("UserMatchThreshold",)), extra_edges=(search_users.DEFAULT_THRESHOLD,)
             ),
             "MaxUsers": compiler.integers(_node(("MaxUsers",))),
             "QualityFilter": st.sampled_from(
@@ -478,7 +479,7 @@ def search_users_by_image_responses(
     model's enum; detectors differ, so boxes and counts are free beyond that.
     """
     limits = {k: request[k] for k in ("UserMatchThreshold", "MaxUsers") if k in request}
-    searched_part = compiler.search_users_responses(limits)
+    searched_part = search_users.search_users_responses(limits)
     filtering = request.get("QualityFilter", "NONE") != "NONE"
     reason_pool = (*OTHER_REASONS, *(QUALITY_REASONS if filtering else ()))
     confidence = st.floats(50.0, 100.0, width=32)
@@ -502,7 +503,7 @@ def search_users_by_image_responses(
                     {"FaceDetails": _detail(face_box, draw(confidence)), "Reasons": reasons}
                 )
         else:
-            version = draw(st.sampled_from(compiler.FACE_MODEL_VERSIONS))
+            version = draw(st.sampled_from(search_users.FACE_MODEL_VERSIONS))
             response = {"UserMatches": [], "FaceModelVersion": version}
             if filtering:
                 for _ in range(draw(st.integers(0, 2))):

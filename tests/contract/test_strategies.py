@@ -14,7 +14,8 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from conformance import schemas
-from conformance.contract import model
+from conformance import strategies as facade
+from conformance.contract import image_strategies, model, schema_strategies
 from conformance.contract import strategies as S
 
 INPUT_SHAPE = model.operation_model("SearchUsers").input_shape
@@ -179,7 +180,7 @@ def test_generated_responses_flow_through_botocore_stubber(
     assert got == response
 
 
-@given(S.from_schema(schemas.load("AssociateFaces.request")))
+@given(schema_strategies.from_schema(schemas.load("AssociateFaces.request")))
 def test_generic_compiler_requests_pass_botocore(request: dict[str, Any]) -> None:
     assert schemas.validate_request(request, "AssociateFaces") == []
     report = ParamValidator().validate(request, model.operation_model("AssociateFaces").input_shape)
@@ -188,9 +189,19 @@ def test_generic_compiler_requests_pass_botocore(request: dict[str, Any]) -> Non
 
 @pytest.mark.parametrize("name", ["ListUsers.response", "DescribeCollection.response", "error"])
 def test_generic_compiler_matches_its_schema(name: str) -> None:
-    @given(S.from_schema(schemas.load(name)))
+    @given(schema_strategies.from_schema(schemas.load(name)))
     @settings(max_examples=30)
     def check(instance: Any) -> None:
         assert schemas.validate(name, instance) == []
 
     check()
+
+
+def test_the_facade_serves_each_operations_strategies_from_the_contract() -> None:
+    """`conformance.strategies` is what users import; the contract modules stay importable."""
+    assert facade.search_users_requests is S.search_users_requests
+    assert facade.invalid_search_users_requests is S.invalid_search_users_requests
+    assert facade.search_users_responses is S.search_users_responses
+    assert facade.search_users_by_image_requests is image_strategies.search_users_by_image_requests
+    assert facade.boto3_params is image_strategies.boto3_params
+    assert all(callable(getattr(facade, name)) for name in facade.__all__)
