@@ -109,7 +109,7 @@ def assert_conforms(
 
     violations = check_answer(operation, request, response)
     if violations:
-        lines = "\n".join(f"- {finding.message}" for finding in violations)
+        lines = "\n".join(f"- {finding.line}" for finding in violations)
         raise AssertionError(redact(f"{operation} answer violates the contract:\n{lines}"))
 
 

@@ -297,14 +297,8 @@ __all__ = [
 ]
 
 
-READ_ONLY_OUT_OF_REACH = ("stateful.", "protocol.unknown-operation")
-"""Rules that need a write or an operation outside the four a read-only run may send."""
-
-
 def _explain_read_only(verdicts: list[RuleVerdict]) -> None:
     """Say why these rules were not exercised, so "not verified" does not read as a gap."""
     for verdict in verdicts:
-        if verdict.status is Status.NOT_VERIFIED and verdict.rule.id.startswith(
-            READ_ONLY_OUT_OF_REACH
-        ):
+        if verdict.status is Status.NOT_VERIFIED and verdict.rule.needs_writes:
             verdict.reason = "out of reach of a read-only run (needs writes or other operations)"

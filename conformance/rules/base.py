@@ -39,6 +39,14 @@ class Finding:
     passed: bool
     message: str = ""
     exchanges: tuple[Exchange, ...] = ()
+    rule_id: str = ""
+    """The rule that found it, for a finding that travels without its verdict (the single
+    checks of `conformance.rules.single`); within a RuleVerdict the verdict names the rule."""
+
+    @property
+    def line(self) -> str:
+        """`results.order: scores not descending`, the way users read a finding on its own."""
+        return f"{self.rule_id}: {self.message}" if self.rule_id else self.message
 
 
 def passed(*exchanges: Exchange) -> Finding:
@@ -62,6 +70,10 @@ class Rule:
     check: Check = field(repr=False, compare=False)
     leaves_open: str = ""
     """What the rule deliberately does not judge because AWS documents nothing there."""
+    needs_writes: bool = False
+    """Only requests a read-only run never sends can exercise it: writes, or an operation
+    outside the four reads (to a target, an operation it does not know may be a write). A
+    read-only run reports it not verified for that reason, not as a gap in coverage."""
 
     def __reduce__(self) -> tuple[Callable[[str], Rule], tuple[str]]:
         """A rule pickles as its id (its check is often a closure): xdist workers share one
@@ -92,13 +104,14 @@ def rule(
     family: str,
     level: Level = Level.MUST,
     leaves_open: str = "",
+    needs_writes: bool = False,
 ) -> Callable[[Check], Check]:
     """Register a check function as a rule of the catalog (ids are unique and stable)."""
 
     def register(check: Check) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"duplicate rule id {id!r}")
-        _REGISTRY[id] = Rule(id, statement, source, level, family, check, leaves_open)
+        _REGISTRY[id] = Rule(id, statement, source, level, family, check, leaves_open, needs_writes)
         return check
 
     return register

@@ -75,6 +75,7 @@ def serialization_exception(evidence: Evidence) -> Iterator[Finding]:
     "A request with a missing or unknown X-Amz-Target gets a 4xx.",
     source="doc: AWS JSON 1.1 protocol (X-Amz-Target names the operation)",
     family=FAMILY,
+    needs_writes=True,
 )
 def unknown_operation(evidence: Evidence) -> Iterator[Finding]:
     return _four_xx(unknown_operations(evidence), "a missing or unknown X-Amz-Target")
@@ -85,6 +86,7 @@ def unknown_operation(evidence: Evidence) -> Iterator[Finding]:
     "That rejection is UnknownOperationException.",
     source="obs: AWS JSON 1.1 endpoints answer UnknownOperationException",
     family=FAMILY,
+    needs_writes=True,
     level=Level.SHOULD,
 )
 def unknown_operation_type(evidence: Evidence) -> Iterator[Finding]:

@@ -26,7 +26,7 @@ RESPONSE_METADATA = "ResponseMetadata"
 
 
 def check_exchange(exchange: Exchange, view: CollectionView | None = None) -> list[Finding]:
-    """Violations of the single-exchange rules, each message prefixed with its rule id."""
+    """Violations of the single-exchange rules, each naming its rule (`Finding.rule_id`)."""
     catalog()  # make sure every family has registered its checks
     found = []
     for rule_id, check in SINGLE.items():
@@ -34,7 +34,7 @@ def check_exchange(exchange: Exchange, view: CollectionView | None = None) -> li
             continue
         finding = check(exchange, view)
         if finding is not None and not finding.passed:
-            found.append(replace(finding, message=f"{rule_id}: {finding.message}"))
+            found.append(replace(finding, rule_id=rule_id))
     return found
 
 
@@ -58,8 +58,8 @@ def _status_and_headers(metadata: Any) -> tuple[int, dict[str, str]]:
 def check_search_users(request: Mapping[str, Any], response: Mapping[str, Any]) -> list[Finding]:
     """Violations of the single-exchange rules by a SearchUsers answer (boto3-style dict).
 
-    Only violations are returned (an empty list means the pair conforms); each message starts
-    with the rule id. When the response still has boto3's ResponseMetadata, its status and
+    Only violations are returned (an empty list means the pair conforms); each names its rule
+    in `rule_id` (`Finding.line` reads "rule id: message"). When the response still has boto3's ResponseMetadata, its status and
     headers are judged too; otherwise a plain AWS success is assumed.
     """
     return check_answer("SearchUsers", request, response)

@@ -17,6 +17,7 @@ also judge a user only once an answer has reported it in another status after it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -35,6 +36,10 @@ from conformance.rules.base import Check, Finding, Level, passed, rule, violated
 
 FAMILY = "stateful"
 DOC = "doc"
+
+stateful_rule = functools.partial(rule, family=FAMILY, needs_writes=True)
+"""Every rule here judges reads against the run's own writes: a read-only run cannot exercise
+one, and says so instead of counting it a gap."""
 
 ASSOCIATE_REASONS = frozenset(
     {"FACE_NOT_FOUND", "ASSOCIATED_TO_A_DIFFERENT_USER", "LOW_MATCH_CONFIDENCE"}
@@ -100,12 +105,11 @@ def _has_room(exchange: Exchange, found: list[Mapping[str, Any]]) -> bool:
     return isinstance(limit, int) and not isinstance(limit, bool) and len(found) < limit
 
 
-@rule(
+@stateful_rule(
     "stateful.deleted-user-gone",
     "After a successful DeleteUser, until the UserId is created again, the user is never "
     "matched, listed, shown as a face's owner, or searchable by its UserId.",
     source=f"{DOC}: DeleteUser deletes the UserID after disassociating its faces",
-    family=FAMILY,
     leaves_open="which client error a search by the deleted UserId gets",
 )
 @_each("SearchUsers", "ListUsers", "ListFaces", refusals=True)
@@ -134,13 +138,12 @@ def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
     yield from _finding(exchange, f"{problem}#{deletion.index})", since=deletion)
 
 
-@rule(
+@stateful_rule(
     "stateful.created-listed",
     "Once IndexFaces reported face F (CreateUser created user U) and until it is deleted, a "
     "one-page unfiltered ListFaces (ListUsers) lists F (U) when the run's bounded wait is over.",
     source=f"{DOC}: IndexFaces adds the detected faces to the collection; CreateUser creates a "
     "UserID in the collection; the listings list the collection's faces and users",
-    family=FAMILY,
     leaves_open="listings of several pages (no page holds them all); how soon a new face or "
     "user is listed within the wait",
 )
@@ -158,12 +161,11 @@ def created_listed(exchange: Exchange, state: CollectionModel) -> Iterator[Findi
     yield from _finding(exchange, problem, judged=bool(expected))
 
 
-@rule(
+@stateful_rule(
     "stateful.indexed-face-searchable",
     "Once IndexFaces reported face F and until DeleteFaces deleted it, SearchUsers by FaceId F "
     "is not refused with a client error when the run's bounded wait is over.",
     source=f"{DOC}: SearchUsers FaceId is the 'ID for the existing face'; IndexFaces adds it",
-    family=FAMILY,
     leaves_open="the matches such a search returns (other stateful and result rules judge them)",
 )
 @_each("SearchUsers", refusals=True)
@@ -176,12 +178,11 @@ def indexed_face_searchable(exchange: Exchange, state: CollectionModel) -> Itera
     yield from _finding(exchange, problem)
 
 
-@rule(
+@stateful_rule(
     "stateful.faceless-user-never-matches",
     "A user with no associated face is never in UserMatches and a search by it matches nobody "
     "(after a disassociation, only while the answer reports it UPDATING).",
     source=f"{DOC}: a user becomes searchable once at least one face is associated",
-    family=FAMILY,
     leaves_open="whether a search by a faceless UserId is refused or answered with no matches",
 )
 @_each("SearchUsers")
@@ -203,12 +204,11 @@ def faceless_user_never_matches(exchange: Exchange, state: CollectionModel) -> I
     yield from _finding(exchange, f"faceless user(s) {sorted(bad)} matched" if bad else "")
 
 
-@rule(
+@stateful_rule(
     "stateful.associated-face-finds-user",
     "Once AssociateFaces put face F on user U and U was reported settled, SearchUsers by F at "
     "UserMatchThreshold 0 with room under MaxUsers returns U.",
     source=f"{DOC}: a user with an associated face is searchable; F matches itself",
-    family=FAMILY,
     leaves_open="U's similarity value and rank; searches without an explicit threshold of 0",
 )
 @_each("SearchUsers")
@@ -279,7 +279,7 @@ def _register_ownership_rules() -> None:
         ) -> Iterator[Finding]:
             return _ownership_findings(exchange, state, released=released)
 
-        rule(rule_id, statement, source=source, family=FAMILY, leaves_open=leaves_open)(
+        stateful_rule(rule_id, statement, source=source, leaves_open=leaves_open)(
             _each("ListFaces")(check_one)
         )
 
@@ -384,13 +384,12 @@ def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[F
     yield from _finding(exchange, "; ".join(problems), judged=bool(expected or reported))
 
 
-@rule(
+@stateful_rule(
     "stateful.unsuccessful-reasons",
     "AssociateFaces/DisassociateFaces report FACE_NOT_FOUND for unknown or deleted faces and "
     "ASSOCIATED_TO_A_DIFFERENT_USER for another user's faces; DeleteFaces refuses associated "
     "faces with ASSOCIATED_TO_AN_EXISTING_USER; every reason is in the model's enum.",
     source=f"{DOC}: service model enums UnsuccessfulFace(Association|Disassociation|Deletion)Reason",
-    family=FAMILY,
     leaves_open="LOW_MATCH_CONFIDENCE decisions; the reason for disassociating an unassociated "
     "face; DeleteFaces of unknown faces (reported or silently accepted)",
 )
@@ -414,12 +413,11 @@ def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
     return []
 
 
-@rule(
+@stateful_rule(
     "stateful.user-status-valid",
     "Every UserStatus in ListUsers, SearchUsers, AssociateFaces and DisassociateFaces answers "
     "is one of ACTIVE, UPDATING, CREATING, CREATED.",
     source=f"{DOC}: service model enum UserStatus",
-    family=FAMILY,
 )
 def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
     for exchange in evidence.answered:
@@ -429,11 +427,10 @@ def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
         yield from _finding(exchange, problem, judged=bool(reported))
 
 
-@rule(
+@stateful_rule(
     "stateful.status-lifecycle",
     "A user that never had a face associated is never reported ACTIVE or UPDATING.",
     source=f"{DOC}: CREATED = no faces yet; UPDATING/ACTIVE describe associations",
-    family=FAMILY,
     leaves_open="CREATED vs CREATING for a new user; the status after all faces were removed",
 )
 @_each("ListUsers", "SearchUsers")
@@ -445,13 +442,12 @@ def status_lifecycle(exchange: Exchange, state: CollectionModel) -> Iterator[Fin
     yield from _finding(exchange, problem, judged=bool(judged))
 
 
-@rule(
+@stateful_rule(
     "stateful.status-reaches-active",
     "A user holding faces is listed ACTIVE once the run's bounded wait after its last write is "
     "over (UPDATING must not outlast it).",
     source=f"{DOC}: UPDATING while associations are in progress, ACTIVE once complete; "
     "UPDATING 'will become ACTIVE in few seconds'",
-    family=FAMILY,
     level=Level.SHOULD,
     leaves_open="how long UPDATING may last: the run waits --settle seconds (a cassette: as "
     "long as the recorded run waited)",
@@ -465,13 +461,12 @@ def status_reaches_active(exchange: Exchange, state: CollectionModel) -> Iterato
     yield from _finding(exchange, problem, judged=bool(judged))
 
 
-@rule(
+@stateful_rule(
     "stateful.associated-user-not-created",
     "A user whose AssociateFaces succeeded, and whose face ListFaces shows under its UserId in "
     "the same epoch, is not reported CREATED once the run's bounded wait is over.",
     source=f"{DOC}: AssociateFaces UserStatus: CREATED 'has no FaceID(s) associated with it'; "
     "UPDATING while associations take place, ACTIVE once complete",
-    family=FAMILY,
     leaves_open="UPDATING vs ACTIVE (stateful.status-reaches-active); users whose face no "
     "complete ListFaces of the epoch shows under them",
 )
@@ -503,12 +498,11 @@ def associated_user_not_created(evidence: Evidence) -> Iterator[Finding]:
 READS_STATUS = ("ListUsers", "SearchUsers")
 
 
-@rule(
+@stateful_rule(
     "stateful.deleted-face-gone",
     "After DeleteFaces reported face F deleted, F is never listed by ListFaces and a "
     "SearchUsers by FaceId F is never answered with success.",
     source=f"{DOC}: DeleteFaces deletes faces from a collection",
-    family=FAMILY,
     leaves_open="which client error a search by a deleted FaceId gets",
 )
 @_each("ListFaces", "SearchUsers", refusals=True)
@@ -566,12 +560,11 @@ def _register_count_rules() -> None:
         ) -> Iterator[Finding]:
             return _count_findings(evidence, member, lambda view: getattr(view, attribute))
 
-        rule(
+        stateful_rule(
             f"stateful.{kind}-count",
             f"Once the run's bounded wait is over, DescribeCollection's {member} equals the "
             f"number of {kind}s a complete {listing} of the same epoch shows.",
             source=f"{DOC}: {member} is {meaning}",
-            family=FAMILY,
             level=Level.SHOULD,
             leaves_open=f"how quickly {member} catches up beyond the run's wait (AWS documents "
             "no delay either way); collections the run did not write to",

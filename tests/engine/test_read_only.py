@@ -57,6 +57,8 @@ def test_judges_the_existing_collection_and_leaves_it_intact(seeded: str) -> Non
         assert verdicts[rule] is Status.PASS, rule
     # probes that would need another operation are skipped, so this rule has nothing to judge
     assert verdicts["protocol.unknown-operation"] is Status.NOT_VERIFIED
+    reasons = {v.rule.id: v.reason for v in result.verdicts}
+    assert "read-only" in reasons["protocol.unknown-operation"]  # Rule.needs_writes, not its id
     out_of_reach = [
         v
         for v in result.verdicts

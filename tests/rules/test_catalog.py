@@ -47,6 +47,18 @@ def test_catalog_entries_are_complete_and_unique() -> None:
         assert r.source.split(":", 1)[0] in {"model", "doc", "obs", "code"}, r.id
         assert isinstance(r.level, Level)
         assert r.id.split(".", 1)[0] == r.family
+    # a read-only run cannot exercise a stateful rule: each says so itself (Rule.needs_writes)
+    assert all(r.needs_writes for r in rules if r.family == "stateful")
+    assert not any(r.needs_writes for r in rules if r.family in ("results", "validation"))
+
+
+def test_single_findings_name_their_rule_as_data() -> None:
+    """The property phase and users' tests read the rule from the finding, never its text."""
+    broken = {**AWS_RESPONSE, "UserMatches": [{"Similarity": 50.0, "User": {"UserId": "x"}}]}
+    found = check_search_users(AWS_REQUEST, broken)
+    assert found and all(f.rule_id in {r.id for r in catalog()} for f in found)
+    assert all(not f.message.startswith(f.rule_id) for f in found)
+    assert all(f.line == f"{f.rule_id}: {f.message}" for f in found)
 
 
 def test_undocumented_corners_are_declared_open() -> None:
@@ -69,7 +81,7 @@ def test_boto3_response_metadata_is_judged_not_treated_as_body() -> None:
     assert check_search_users(AWS_REQUEST, {**AWS_RESPONSE, "ResponseMetadata": metadata}) == []
     no_id = {**metadata, "HTTPHeaders": {"Content-Type": "application/x-amz-json-1.1"}}
     found = check_search_users(AWS_REQUEST, {**AWS_RESPONSE, "ResponseMetadata": no_id})
-    assert [f.message.split(":", 1)[0] for f in found] == ["response.request-id"]
+    assert [f.rule_id for f in found] == ["response.request-id"]
 
 
 def test_violations_name_their_rule() -> None:
@@ -82,7 +94,7 @@ def test_violations_name_their_rule() -> None:
     }
     found = check_search_users(AWS_REQUEST, broken)
     assert not any(f.passed for f in found)
-    assert {f.message.split(":", 1)[0] for f in found} == {
+    assert {f.rule_id for f in found} == {
         "results.threshold",
         "results.self-excluded",
         "echo.searched-user",
@@ -101,7 +113,7 @@ def test_single_checks_trip_where_the_catalog_rule_does(rule_id: str) -> None:
     log = bad()
     evidence = Evidence(log)
     flagged = {
-        f.message.split(":", 1)[0]
+        f.rule_id
         for exchange in log
         if exchange.operation == "SearchUsers"
         for f in check_exchange(exchange, evidence.view(exchange))
@@ -122,7 +134,7 @@ def test_generated_valid_answers_never_trip_a_rule(data: st.DataObject) -> None:
 def test_accepting_an_invalid_request_is_caught(case: tuple[dict[str, Any], str]) -> None:
     request, constraint = case
     found = check_search_users(request, {"UserMatches": [], "FaceModelVersion": "7.0"})
-    ids = {f.message.split(":", 1)[0] for f in found}
+    ids = {f.rule_id for f in found}
     if constraint == "additionalProperties":
         assert not ids & {"validation.rejects-invalid", "validation.requires-an-id"}
     else:

@@ -119,9 +119,7 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
         if exchange is None:
             return
         view = views.get(exchange.collection_id)
-        problems = [
-            f.message for f in check_exchange(exchange, view) if _rule_of(f.message) in gating
-        ]
+        problems = [f.line for f in check_exchange(exchange, view) if f.rule_id in gating]
         if problems:
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
             shown = excerpt(problems[0], 200)
@@ -140,11 +138,6 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
 
 def _gating_rules(strict: bool) -> frozenset[str]:
     return frozenset(r.id for r in catalog() if strict or r.level is Level.MUST)
-
-
-def _rule_of(message: str) -> str:
-    """check_exchange prefixes each message with its rule id and a colon."""
-    return message.split(":", 1)[0]
 
 
 def _database(ctx: Context) -> DirectoryBasedExampleDatabase | None:

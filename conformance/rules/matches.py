@@ -1,4 +1,8 @@
-"""What the UserMatches list of a successful search must look like on its own."""
+"""What the UserMatches list of a successful search must look like on its own.
+
+The `results` family (rule ids `results.*`); the module is not named after it so it does not
+read as the run's `conformance.results`.
+"""
 
 from __future__ import annotations
 
