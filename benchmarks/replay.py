@@ -33,7 +33,7 @@ _CHILD = """
 import json, sys, time
 from pathlib import Path
 from conformance.config import RunConfig
-from conformance.targets.cassette import replay
+from conformance.engine.replay import replay
 timings = {}
 for path in sys.argv[1:]:
     started = time.perf_counter()

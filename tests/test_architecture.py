@@ -40,6 +40,21 @@ FLOORS: dict[str, frozenset[str]] = {
     "stateful": frozenset(
         {ROOT, "contract", "errors", "exchange", "evidence", "reference", "rules", "settle"}
     ),
+    # where a run points: targets send and set up, never judge (no rules, results or engine;
+    # a cassette is the engine's replay, not a target); `reporting` only for `redact`
+    "targets": frozenset(
+        {
+            ROOT,
+            "config",
+            "credentials",
+            "errors",
+            "exchange",
+            "limits",
+            "reference",
+            "reporting",
+            "transport",
+        }
+    ),
     # the reference stands apart: it imports only the contract (its own copy of wire constants)
     "reference": frozenset({ROOT, "contract"}),
 }

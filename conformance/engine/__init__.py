@@ -1,9 +1,9 @@
 """The conformance engine: decide what to send so every rule has something to judge.
 
 Data flows one way: target setup -> discovery -> phases (boundary, negative, property,
-metamorphic, protocol, then the stateful hook) -> every exchange -> `rules.judge` -> RunResult.
-The engine never judges: the verdicts come from the exchanges alone, as they would from a
-cassette.
+metamorphic, protocol, then the stateful hook) -> every exchange -> `conclude` -> RunResult.
+The engine never judges: the verdicts come from the exchanges alone, and a cassette's
+exchanges go through the same `conclude` (`replay`, the engine's offline mode).
 
 Whatever stops a run early (the budget, Ctrl-C, SIGTERM) still yields a judged, partial result
 marked "not verified", after the target has deleted what it created. Problems that make a
@@ -22,9 +22,10 @@ from conformance import availability
 from conformance.config import RunConfig
 from conformance.engine import probing
 from conformance.engine import stateful as stateful_phase
+from conformance.engine.conclude import conclude, fails
 from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
-from conformance.engine.health import MOSTLY, health_problem, judgeable
+from conformance.engine.health import MOSTLY, health_problem
 from conformance.engine.interrupts import sigterm_as_interrupt
 from conformance.engine.own_writes import settled_discovery
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
@@ -33,7 +34,7 @@ from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange
 from conformance.results import RunResult
 from conformance.rules import catalog
-from conformance.rules.base import Level, RuleVerdict, Status
+from conformance.rules.base import RuleVerdict, Status
 from conformance.settle import Settle, Waited
 from conformance.targets import build, check
 from conformance.targets.base import Session, Target
@@ -60,7 +61,7 @@ def run(
 ) -> RunResult:
     if config.cassette is not None:
         # a recording is judged as recorded: the engine has nothing to choose or send
-        from conformance.targets.cassette import replay
+        from conformance.engine.replay import replay
 
         check(config)
         return replay(config)
@@ -86,49 +87,24 @@ def run(
                     notes += _exercise(config, session, the_plan, exchanges, say, hung_up)
                 except BudgetExhausted as stopped:
                     reason = f"{stopped}; rules it left unexercised are not verified"
-                if config.keep_collection and _fails(config, exchanges, hung_up):
+                if config.keep_collection and fails(config, exchanges, hung_up):
                     kept = session.keep()
         except KeyboardInterrupt:
             reason = "interrupted before the run completed"
-    judged = availability.judge_log(
-        judgeable(exchanges), strict_schema=config.strict_schema, hung_up=hung_up
-    )
-    verdicts = judged.verdicts
-    if config.read_only:
-        _explain_read_only(verdicts)
-    # a missing operation, then an unhealthy target, is the root cause of whatever else went
-    # wrong (a budget spent on retries, say): say them first
-    missing = availability.todo_line(judged.unavailable) if judged.unavailable else None
-    names = {gap.operation for gap in judged.unavailable}
-    health = health_problem([e for e in exchanges if e.operation not in names])
-    reason = "; ".join(r for r in (missing, health, reason) if r) or None
-    return RunResult(
+    return conclude(
+        config,
+        exchanges,
         target=target.description,
-        verdicts=verdicts,
-        exchanges=exchanges,
         stats=stats,
-        strict=config.strict,
-        duration_s=time.perf_counter() - started,
-        unverified_reason=reason,
+        started=started,
+        stopped=reason,
+        hung_up=hung_up,
         settings={
             **_settings(config, the_plan, notes),
             "credentials": target.signing,
             "kept_collection": kept,
             "cleanup_command": target.cleanup_line(kept) if kept else None,
         },
-        unavailable=judged.unavailable,
-    )
-
-
-def _fails(config: RunConfig, exchanges: list[Exchange], hung_up: dict[str, int]) -> bool:
-    """Whether the run so far fails the gate: judged once more before teardown, only when
-    --keep-collection asks whether the collection is worth keeping."""
-    judged = availability.judge_log(
-        judgeable(exchanges), strict_schema=config.strict_schema, hung_up=hung_up
-    )
-    verdicts = judged.verdicts
-    return any(
-        v.status is Status.FAIL and (config.strict or v.rule.level is Level.MUST) for v in verdicts
     )
 
 
@@ -295,10 +271,3 @@ __all__ = [
     "plan",
     "run",
 ]
-
-
-def _explain_read_only(verdicts: list[RuleVerdict]) -> None:
-    """Say why these rules were not exercised, so "not verified" does not read as a gap."""
-    for verdict in verdicts:
-        if verdict.status is Status.NOT_VERIFIED and verdict.rule.needs_writes:
-            verdict.reason = "out of reach of a read-only run (needs writes or other operations)"

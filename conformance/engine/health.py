@@ -5,6 +5,10 @@ saying "not now" or "not you": none of them says anything about how SearchUsers 
 of the first two, or any of the last, and the run is "not verified" rather than judged on the
 answers that happened to get through; refused exchanges are also kept away from the rules so a
 missing permission never reads as a violation.
+
+One policy for live runs and replays alike (`engine.conclude` applies it to both): a cassette
+recorded with a missing permission replays to the "not verified" its live run had, rather than
+judging the refusals as the implementation's answers.
 """
 
 from __future__ import annotations

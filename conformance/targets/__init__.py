@@ -2,8 +2,8 @@
 
 `build(config)` picks the target a `RunConfig` describes and rejects combinations of options
 that cannot work together, so the CLI, the pytest plugin and the benchmarks share one set of
-rules about what a valid run is. A cassette target lives in `conformance.targets.cassette` and
-exposes `build(config) -> Target`.
+rules about what a valid run is. A cassette is no target: nothing can be sent to it, so it is
+judged by the engine's offline mode (`conformance.engine.replay`).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def build(config: RunConfig) -> Target:
         # the engine cannot drive a cassette: it would generate requests the recording never saw
         raise UsageError(
             f"{config.cassette}: a cassette is judged as recorded (`run --cassette`, or "
-            "conformance.targets.cassette.replay(config)); it cannot be driven by the engine"
+            "conformance.engine.run(config)); it cannot be driven by the engine"
         )
     if config.uses_reference:
         from conformance.targets.reference import ReferenceTarget

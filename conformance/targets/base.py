@@ -1,10 +1,10 @@
 """What every target offers the engine, whatever sits behind it.
 
-The engine must not care whether it talks to the embedded reference, AWS, an emulator or a
-cassette: it asks a `Target` for a `Session`, talks through the session's `Client` (anything with
-the Transport's `call`/`call_raw` shape that returns `Exchange`s), and leaves creating, seeding
-and deleting the collection under test to the session. Keeping that split here is what lets a
-cassette target (which sends nothing) slot in without touching the phases.
+The engine must not care whether it talks to the embedded reference, AWS or an emulator: it
+asks a `Target` for a `Session`, talks through the session's `Client` (anything with the
+Transport's `call`/`call_raw` shape that returns `Exchange`s), and leaves creating, seeding and
+deleting the collection under test to the session. (A cassette is not a target: it is judged by
+the engine's offline mode, `conformance.engine.replay`.)
 """
 
 from __future__ import annotations

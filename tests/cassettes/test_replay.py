@@ -13,10 +13,10 @@ import pytest
 
 from conformance.cli import main
 from conformance.config import RunConfig
+from conformance.engine.replay import NetworkBlocked, network_blocked, replay
 from conformance.errors import CassetteError
 from conformance.recording import Interaction, load_exchanges, to_exchanges, use_cassette
 from conformance.reference.server import ReferenceServer
-from conformance.targets.cassette import NetworkBlocked, network_blocked, replay
 from conformance.transport import LOOPBACK_CREDENTIALS, Transport, TransportSettings
 from tests.reference.conftest import make_client
 
@@ -209,6 +209,38 @@ def test_a_recording_that_was_not_verified_stays_not_verified(tmp_path: Path) ->
     path.write_text(text.replace("metadata:\n", "metadata:\n  recorded_exit_code: 2\n"))
     assert replay(RunConfig(cassette=path)).exit_code == 2
     assert replay(RunConfig(cassette=SHIPPED / "aws-example-search-users.yaml")).exit_code == 0
+
+
+REFUSED = """- request:
+    body: '{"CollectionId": "MyCollection", "UserId": "OtherUser"}'
+    headers:
+      X-Amz-Target:
+      - RekognitionService.SearchUsers
+    method: POST
+    uri: https://rekognition.us-east-1.amazonaws.com/
+  response:
+    body:
+      string: '{"__type": "AccessDeniedException", "Message": "not authorized"}'
+    headers:
+      Content-Type:
+      - text/plain
+    status:
+      code: 400
+      message: Bad Request
+metadata:
+"""
+
+
+def test_a_replay_treats_refused_credentials_as_the_live_run_does(tmp_path: Path) -> None:
+    """Refused answers are kept from the rules (a text/plain refusal would otherwise fail
+    response.content-type) and make the run "not verified", as `engine.health` does live."""
+    text = (SHIPPED / "aws-example-search-users.yaml").read_text()
+    path = tmp_path / "refused.yaml"
+    path.write_text(text.replace("metadata:\n", REFUSED, 1))
+    result = replay(RunConfig(cassette=path))
+    assert len(result.exchanges) == 2
+    assert result.failing() == [] and result.exit_code == 2
+    assert "refused 1 of 2 requests (AccessDeniedException x1)" in str(result.unverified_reason)
 
 
 @pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda p: p.name)

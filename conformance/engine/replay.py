@@ -1,10 +1,10 @@
-"""Replay: judge a recorded run offline, with the network blocked.
+"""Replay, the engine's offline mode: judge a recorded run with the network blocked.
 
-A cassette has no engine behind it and needs none: the rules derive everything from the
-exchange log, so judging the recorded exchanges -- each one against the single-exchange rules,
-all of them together against the consistency and metamorphic rules -- gives the verdicts the
-live run would have had, for free and in CI. Nothing is re-sent, so nothing new can be learned
-either: a rule the recording never exercised stays "not verified".
+A cassette needs no phases: the rules derive everything from the exchange log, so handing the
+recorded exchanges to the same `conclude` a live run ends with gives the verdicts the live run
+had (same health policy, same treatment of refused credentials), for free and in CI. Nothing
+is re-sent, so nothing new can be learned either: a rule the recording never exercised stays
+"not verified".
 
 The network is blocked for the whole replay (every `socket.connect` raises), so a replay that
 passes cannot have quietly asked a live endpoint.
@@ -19,16 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from conformance.availability import judge_log, todo_line
 from conformance.config import RunConfig
+from conformance.engine.conclude import conclude
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
 from conformance.exchange import Exchange, phase_of
 from conformance.recording import load
 from conformance.results import RunResult
 from conformance.transport import RAW, TransportStats
-
-TRUSTED_SHARE = 0.5
-"""Below this share of definitive answers (not throttled, not 5xx) a recording proves nothing."""
 
 
 class NetworkBlocked(CassetteError):
@@ -60,29 +57,24 @@ def replay(config: RunConfig) -> RunResult:
     with network_blocked():
         exchanges, about = load(path)
         _require_searches(path, exchanges)
-        judged = judge_log(exchanges, strict_schema=config.strict_schema)
-    source = about.get("source")
-    missing = todo_line(judged.unavailable) if judged.unavailable else None
-    reasons = (missing, _unverified_recording(about), _untrustworthy(judged.judged))
-    return RunResult(
-        target=f"cassette {path}",
-        verdicts=judged.verdicts,
-        exchanges=exchanges,
-        stats=_stats(exchanges),
-        strict=config.strict,
-        duration_s=time.perf_counter() - started,
-        unverified_reason="; ".join(r for r in reasons if r) or None,
-        unavailable=judged.unavailable,
-        settings={
-            "cassette": str(path),
-            "source": source if isinstance(source, str) else None,
-            "endpoint_url": None,
-            "region": config.region,
-            "strict": config.strict,
-            "strict_schema": config.strict_schema,
-            "recorded_exchanges": len(exchanges),
-        },
-    )
+        source = about.get("source")
+        return conclude(
+            config,
+            exchanges,
+            target=f"cassette {path}",
+            stats=_stats(exchanges),
+            started=started,
+            stopped=_unverified_recording(about),
+            settings={
+                "cassette": str(path),
+                "source": source if isinstance(source, str) else None,
+                "endpoint_url": None,
+                "region": config.region,
+                "strict": config.strict,
+                "strict_schema": config.strict_schema,
+                "recorded_exchanges": len(exchanges),
+            },
+        )
 
 
 def _require_searches(path: object, exchanges: list[Exchange]) -> None:
@@ -101,17 +93,6 @@ def _unverified_recording(about: dict[str, Any]) -> str | None:
     if about.get("recorded_exit_code") == EXIT_UNVERIFIED:
         return "the recorded run itself could not reach a verdict (exit 2 when recorded)"
     return None
-
-
-def _untrustworthy(exchanges: list[Exchange]) -> str | None:
-    total = len(exchanges)
-    definitive = sum(1 for e in exchanges if not e.throttled and not e.server_error)
-    if definitive >= TRUSTED_SHARE * total:
-        return None
-    return (
-        f"only {definitive} of {total} recorded answers were neither throttling nor a server "
-        "error: the recording cannot be trusted"
-    )
 
 
 def _stats(exchanges: list[Exchange]) -> TransportStats:
