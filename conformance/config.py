@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.errors import UsageError
+
 DEFAULT_REGION = "us-east-1"
 DEFAULT_MAX_REQUESTS = 300
 DEFAULT_STATE_DIR = Path(".conformance")
@@ -68,3 +70,47 @@ class RunConfig:
     @property
     def uses_reference(self) -> bool:
         return self.endpoint_url is None and not self.aws and self.cassette is None
+
+    def validate(self) -> None:
+        """Raise UsageError (one line) for options that contradict each other.
+
+        Here rather than in the CLI so the CLI, the pytest plugin and the benchmarks share
+        one set of rules about what a valid run is; `engine.prepare` calls it once per run.
+        """
+        if self.endpoint_url and self.aws:
+            raise UsageError("--endpoint-url and --aws are alternatives: pass one")
+        if self.cassette is not None and (
+            self.endpoint_url or self.aws or self.read_only or self.faces_dir or self.faults
+        ):
+            raise UsageError(
+                "--cassette judges a recording: it cannot be combined with a target, "
+                "--read-only, --faces or --fault"
+            )
+        if self.faults and not self.uses_reference:
+            raise UsageError("--fault only applies to the embedded reference")
+        if self.read_only and not self.collection_id:
+            raise UsageError("--read-only needs --collection-id (the existing collection to judge)")
+        if self.collection_id and not self.read_only:
+            raise UsageError(
+                "--collection-id needs --read-only: the suite never writes to a collection it "
+                "did not create"
+            )
+        if self.read_only and self.faces_dir is not None:
+            raise UsageError("--faces seeds a new collection: it cannot be used with --read-only")
+        if self.read_only and self.uses_reference:
+            raise UsageError(
+                "--read-only judges an existing collection: give --endpoint-url or --aws too"
+            )
+        if self.collection_id and self.collection_id.startswith(MISSING_PREFIX):
+            raise UsageError(f"collection ids starting {MISSING_PREFIX} are reserved")
+        if self.max_requests is not None and self.max_requests < 1:
+            raise UsageError("--max-requests must be at least 1")
+        if self.max_examples < 0:
+            raise UsageError("--max-examples must not be negative")
+        if self.keep_collection and (self.uses_reference or self.read_only or self.cassette):
+            raise UsageError(
+                "--keep-collection keeps the collection a run creates on --endpoint-url or "
+                "--aws (the embedded reference goes with the run; --read-only creates nothing)"
+            )
+        if self.rps is not None and self.rps <= 0:
+            raise UsageError("--rps must be positive")

@@ -131,9 +131,8 @@ def build_run_config(config: pytest.Config) -> RunConfig:
 def _check(run_config: RunConfig) -> None:
     """Reject contradictory settings with the same rules and words as the CLI."""
     from conformance.errors import ConformanceError
-    from conformance.targets import check
 
     try:
-        check(run_config)
+        run_config.validate()
     except ConformanceError as exc:
         raise pytest.UsageError(f"searchusers-conformance: {exc}") from None

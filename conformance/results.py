@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 from conformance.availability import Unavailable
@@ -11,6 +12,55 @@ from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS
 from conformance.exchange import Exchange
 from conformance.rules.base import Level, RuleVerdict, Status
 from conformance.transport import TransportStats
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a run was asked to do, and what it made of it: reports show it, reproductions
+    read it (never a credential).
+
+    One shape for live runs, replays and runs that could not start, so a reader (report.json's
+    `settings`, `reporting.reproduce.endpoint_of`) never guesses which keys a run wrote: a
+    field that does not apply to the run is None (or empty).
+    """
+
+    endpoint_url: str | None = None
+    aws: bool = False
+    region: str | None = None
+    profile: str | None = None
+    collection_id: str | None = None
+    read_only: bool = False
+    seed: int | None = None
+    max_examples: int | None = None
+    property_examples: int | None = None
+    max_requests: int | None = None
+    rps: float | None = None
+    settle_s: float | None = None
+    strict: bool = False
+    strict_schema: bool = False
+    faults: tuple[str, ...] = ()
+    keep_collection: bool = False
+    planned_requests: int | None = None
+    planned_phases: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    notes: tuple[str, ...] = ()
+    credentials: str | None = None
+    """How requests were signed: "chain" (boto3's credential chain) or "loopback" (the dummy
+    credentials of `config.LOOPBACK_SIGNING`); None when nothing was sent."""
+    kept_collection: str | None = None
+    """The collection a --keep-collection run left in place, and the command deleting it."""
+    cleanup_command: str | None = None
+    cassette: str | None = None
+    """A replay: the cassette judged, where it came from, and how many exchanges it held."""
+    source: str | None = None
+    recorded_exchanges: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (lists for tuples, a plain dict for the phases)."""
+        values: dict[str, Any] = {each.name: getattr(self, each.name) for each in fields(self)}
+        values["planned_phases"] = dict(self.planned_phases)
+        values["faults"] = list(self.faults)
+        values["notes"] = list(self.notes)
+        return values
 
 
 @dataclass
@@ -24,7 +74,7 @@ class RunResult:
     duration_s: float = 0.0
     unverified_reason: str | None = None
     """Set when the run as a whole cannot be trusted (throttling, budget, interruption)."""
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: RunSettings = field(default_factory=RunSettings)
     start_error: str | None = None
     """Set when the run could not start at all (unreachable, refused, not AWS JSON, bad
     configuration): the cause, which reports show as one errored test case."""

@@ -28,7 +28,8 @@ FLOORS: dict[str, frozenset[str]] = {
     "contract": frozenset({ROOT}),
     "schemas": frozenset({ROOT, "contract"}),
     "strategies": frozenset({ROOT, "contract"}),
-    "config": frozenset({ROOT}),
+    # settings, and `RunConfig.validate`'s one-line UsageError (errors imports nothing)
+    "config": frozenset({ROOT, "errors"}),
     "settle": frozenset({ROOT, "config"}),
     # one request and its answer
     "exchange": frozenset({ROOT, "contract"}),

@@ -19,7 +19,6 @@ from typing import Any
 from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, RunConfig
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
-from conformance.targets import check
 from conformance.targets.base import Client, explain, iter_pages
 from conformance.targets.endpoint import EndpointTarget
 
@@ -84,7 +83,7 @@ def handle(args: argparse.Namespace) -> int:
         max_requests=None,
         ca_bundle=args.ca_bundle,
     )
-    check(config)
+    config.validate()
     for name in args.collection_id:
         if not name.startswith(COLLECTION_PREFIX):
             raise UsageError(f"--collection-id {name!r}: cleanup only deletes {COLLECTION_PREFIX}*")

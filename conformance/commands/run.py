@@ -24,7 +24,6 @@ from conformance.config import (
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
 from conformance.results import RunResult
 from conformance.settle import settle_seconds
-from conformance.targets import check
 
 N = TypeVar("N", int, float)
 
@@ -180,9 +179,6 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         examples_dir=Path(args.state_dir) / "examples",
         keep_collection=args.keep_collection,
     )
-    if config.faults and not config.uses_reference:
-        raise UsageError("--fault only applies to the embedded reference")
-    check(config)
     return config
 
 
@@ -230,7 +226,8 @@ def write(result: RunResult, report_dir: Path) -> None:
 
 
 def gate(config: RunConfig) -> int:
-    plan = engine.plan(config)
+    prepared = engine.prepare(config)
+    plan = prepared.plan
     if config.cassette is None:
         reports.print_plan(
             plan.operations, budget=plan.budget, target=plan.target, phases=plan.phases
@@ -239,7 +236,7 @@ def gate(config: RunConfig) -> int:
     for note in plan.notes:
         print(f"note: {reports.redact(note)}", file=sys.stderr)
     with reports.ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
-        result = engine.run(config, progress=progress, notice=warn)
+        result = engine.run(config, prepared=prepared, progress=progress, notice=warn)
         progress.finish(result.stats)
     written = config.report_dir / "report.json" if config.report_dir is not None else None
     reports.print_summary(result, full_report=str(written) if written else None)

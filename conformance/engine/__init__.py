@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from types import ModuleType
-from typing import Any
+from typing import NamedTuple
 
 from conformance import availability
 from conformance.config import RunConfig
@@ -32,11 +33,11 @@ from conformance.engine.phases import boundary, metamorphic, negative, propertie
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.rules import catalog
 from conformance.rules.base import RuleVerdict, Status
 from conformance.settle import Settle, Waited
-from conformance.targets import build, check
+from conformance.targets import build
 from conformance.targets.base import Session, Target
 from conformance.transport import TransportStats
 
@@ -44,29 +45,41 @@ Progress = Callable[[Exchange], None]
 Notice = Callable[[str], None]
 
 
-def plan(config: RunConfig) -> Plan:
-    """The plan `run` would announce, without sending anything."""
+class Prepared(NamedTuple):
+    """A checked run, ready to go: the target it points at (None for a cassette, which is
+    judged offline) and the plan it announces and then executes."""
+
+    target: Target | None
+    plan: Plan
+
+
+def prepare(config: RunConfig) -> Prepared:
+    """Check `config`, build its target and plan the run, without sending anything.
+
+    Done once per run: the CLI prints this plan and hands the same pair to `run`, so the plan
+    printed is the plan executed (and faults, `--faces` and the checks are read once).
+    """
+    config.validate()
     if config.cassette is not None:
-        check(config)
-        return Plan(f"cassette {config.cassette}", {}, None, config.seed or 0, 0, [])
+        return Prepared(None, Plan(f"cassette {config.cassette}", {}, None, config.seed or 0, 0))
     target = build(config)
-    return make_plan(config, target, stateful_bound=_stateful_bound(config))
+    return Prepared(target, make_plan(config, target, stateful_bound=_stateful_bound(config)))
 
 
 def run(
     config: RunConfig,
     *,
+    prepared: Prepared | None = None,
     progress: Progress | None = None,
     notice: Notice | None = None,
 ) -> RunResult:
-    if config.cassette is not None:
+    """Run the gate `config` describes; `prepared` is `prepare(config)` when already called."""
+    target, the_plan = prepared if prepared is not None else prepare(config)
+    if target is None:
         # a recording is judged as recorded: the engine has nothing to choose or send
         from conformance.engine.replay import replay
 
-        check(config)
         return replay(config)
-    target = build(config)
-    the_plan = make_plan(config, target, stateful_bound=_stateful_bound(config))
     say = notice or (lambda message: None)
     exchanges: list[Exchange] = []
     stats = TransportStats()
@@ -99,12 +112,12 @@ def run(
         started=started,
         stopped=reason,
         hung_up=hung_up,
-        settings={
-            **_settings(config, the_plan, notes),
-            "credentials": target.signing,
-            "kept_collection": kept,
-            "cleanup_command": target.cleanup_line(kept) if kept else None,
-        },
+        settings=replace(
+            _settings(config, the_plan, notes),
+            credentials=target.signing,
+            kept_collection=kept,
+            cleanup_command=target.cleanup_line(kept) if kept else None,
+        ),
     )
 
 
@@ -236,38 +249,39 @@ def _stateful_bound(config: RunConfig) -> int:
     return int(module.bound(config)) if module is not None else 0
 
 
-def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> dict[str, Any]:
-    """JSON-ready settings for reports and reproductions (never a credential)."""
-    return {
-        "endpoint_url": config.endpoint_url,
-        "aws": config.aws,
-        "region": config.region,
-        "collection_id": config.collection_id,
-        "read_only": config.read_only,
-        "seed": the_plan.seed if the_plan else config.seed,
-        "max_examples": config.max_examples,
-        "property_examples": the_plan.property_examples if the_plan else None,
-        "max_requests": config.max_requests,
-        "rps": config.rps,
-        "settle_s": config.settle_s,
-        "strict": config.strict,
-        "strict_schema": config.strict_schema,
-        "faults": list(config.faults),
-        "profile": config.profile,
-        "keep_collection": config.keep_collection,
-        "planned_requests": the_plan.total if the_plan else None,
-        "planned_phases": the_plan.phases if the_plan else {},
-        "notes": notes,
-    }
+def _settings(config: RunConfig, the_plan: Plan | None, notes: list[str]) -> RunSettings:
+    """What reports and reproductions need of the run's settings (never a credential)."""
+    return RunSettings(
+        endpoint_url=config.endpoint_url,
+        aws=config.aws,
+        region=config.region,
+        profile=config.profile,
+        collection_id=config.collection_id,
+        read_only=config.read_only,
+        seed=the_plan.seed if the_plan else config.seed,
+        max_examples=config.max_examples,
+        property_examples=the_plan.property_examples if the_plan else None,
+        max_requests=config.max_requests,
+        rps=config.rps,
+        settle_s=config.settle_s,
+        strict=config.strict,
+        strict_schema=config.strict_schema,
+        faults=config.faults,
+        keep_collection=config.keep_collection,
+        planned_requests=the_plan.total if the_plan else None,
+        planned_phases=dict(the_plan.phases) if the_plan else {},
+        notes=tuple(notes),
+    )
 
 
 __all__ = [
     "MOSTLY",
     "Plan",
+    "Prepared",
     "Target",
     "describe",
     "failed_to_start",
     "health_problem",
-    "plan",
+    "prepare",
     "run",
 ]

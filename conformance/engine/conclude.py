@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
 
 from conformance import availability
 from conformance.config import RunConfig
 from conformance.engine.health import health_problem, judgeable
 from conformance.exchange import Exchange
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Level, RuleVerdict, Status
 from conformance.transport import TransportStats
 
@@ -54,7 +53,7 @@ def conclude(
     target: str,
     stats: TransportStats,
     started: float,
-    settings: Mapping[str, Any],
+    settings: RunSettings,
     stopped: str | None = None,
     hung_up: Mapping[str, int] | None = None,
 ) -> RunResult:

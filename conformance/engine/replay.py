@@ -24,7 +24,7 @@ from conformance.engine.conclude import conclude
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
 from conformance.exchange import Exchange, phase_of
 from conformance.recording import load
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.transport import RAW, TransportStats
 
 
@@ -65,15 +65,14 @@ def replay(config: RunConfig) -> RunResult:
             stats=_stats(exchanges),
             started=started,
             stopped=_unverified_recording(about),
-            settings={
-                "cassette": str(path),
-                "source": source if isinstance(source, str) else None,
-                "endpoint_url": None,
-                "region": config.region,
-                "strict": config.strict,
-                "strict_schema": config.strict_schema,
-                "recorded_exchanges": len(exchanges),
-            },
+            settings=RunSettings(
+                region=config.region,
+                strict=config.strict,
+                strict_schema=config.strict_schema,
+                cassette=str(path),
+                source=source if isinstance(source, str) else None,
+                recorded_exchanges=len(exchanges),
+            ),
         )
 
 

@@ -24,7 +24,7 @@ SHOWN_EXCHANGES = 3
 
 
 def endpoint(result: RunResult) -> Endpoint:
-    return endpoint_of(result.target, result.settings)
+    return endpoint_of(result.settings)
 
 
 def deviations(result: RunResult) -> list[RuleVerdict]:
@@ -85,7 +85,7 @@ def phases_line(result: RunResult) -> str | None:
     repeat); the stateful phase sizes itself to what the budget has left, so it may use more
     than its announced share; retries count against the budget but were not planned."""
     sent = result.stats.phases
-    planned: Mapping[str, int] = result.settings.get("planned_phases") or {}
+    planned = result.settings.planned_phases
     if not planned:
         return None
     names = list(planned) + [name for name in sent if name not in planned]

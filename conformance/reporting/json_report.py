@@ -49,7 +49,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
     return {
         "tool": {"name": "searchusers-conformance", "version": __version__},
         "target": result.target,
-        "settings": dict(result.settings),
+        "settings": result.settings.to_dict(),
         "strict": result.strict,
         "exit_code": result.exit_code,
         "verdict": verdict_line(result),
@@ -61,7 +61,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
             "total": stats.total,
             "sent": dict(stats.sent),
             "phases": dict(stats.phases),
-            "planned_phases": dict(result.settings.get("planned_phases") or {}),
+            "planned_phases": dict(result.settings.planned_phases),
             "throttled": stats.throttled,
             "server_errors": stats.server_errors,
             "retries": stats.retries,

@@ -23,7 +23,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX
+from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, LOOPBACK_SIGNING, MISSING_PREFIX
 from conformance.exchange import Exchange
 from conformance.reporting.attachments import (
     FOLDER,
@@ -33,6 +33,7 @@ from conformance.reporting.attachments import (
     body_file,
     detach_blobs,
 )
+from conformance.results import RunSettings
 from conformance.transport import JSON_CONTENT_TYPE, LOOPBACK_CREDENTIALS, default_endpoint
 
 REFERENCE_PLACEHOLDER = "http://127.0.0.1:8080"
@@ -56,17 +57,15 @@ class Endpoint:
     """The command that deletes the kept collection."""
 
 
-def endpoint_of(target: str, settings: Mapping[str, Any]) -> Endpoint:
-    """Rebuild the run's endpoint from its recorded settings, whatever shape the engine gave."""
-    region = str(settings.get("region") or "us-east-1")
-    url = settings.get("endpoint_url")
-    if isinstance(url, str) and url:
-        where = Endpoint(url, region)
-    elif settings.get("aws") or target.lower().startswith("aws"):
+def endpoint_of(settings: RunSettings) -> Endpoint:
+    """Where the run's reproductions should send their requests, from its settings."""
+    region = settings.region or DEFAULT_REGION
+    if settings.endpoint_url:
+        where = Endpoint(settings.endpoint_url, region)
+    elif settings.aws:
         where = Endpoint(None, region)
-    elif target.startswith(("http://", "https://")):
-        where = Endpoint(target, region)
     else:
+        # the embedded reference, or a replayed cassette: nothing of the run is left to reach
         return Endpoint(
             REFERENCE_PLACEHOLDER,
             region,
@@ -76,19 +75,11 @@ def endpoint_of(target: str, settings: Mapping[str, Any]) -> Endpoint:
         )
     return replace(
         where,
-        loopback_credentials=settings.get("credentials") == LOOPBACK,
-        profile=_text_or_none(settings.get("profile")),
-        kept_collection=_text_or_none(settings.get("kept_collection")),
-        cleanup=_text_or_none(settings.get("cleanup_command")),
+        loopback_credentials=settings.credentials == LOOPBACK_SIGNING,
+        profile=settings.profile,
+        kept_collection=settings.kept_collection,
+        cleanup=settings.cleanup_command,
     )
-
-
-LOOPBACK = "loopback"
-"""settings["credentials"] of a run signed with the dummy loopback credentials."""
-
-
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,43 @@ def test_aws_without_credentials_is_one_line(
     assert main(["run", "--aws", "--max-examples", "0"]) == 4
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("searchusers-conformance: error: no AWS credentials found")
+
+
+def test_a_run_checks_builds_and_plans_once_and_executes_the_plan_it_printed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import conformance.engine as engine
+    from conformance import targets
+    from conformance.config import RunConfig
+
+    validated: list[RunConfig] = []
+    built: list[engine.Target] = []
+    prepared: list[engine.Prepared] = []
+    executed: list[object] = []
+    original_validate, original_build = RunConfig.validate, targets.build
+    original_prepare, original_exercise = engine.prepare, engine._exercise
+
+    def validate(config: RunConfig) -> None:
+        validated.append(config)
+        original_validate(config)
+
+    def build(config: RunConfig) -> engine.Target:
+        built.append(original_build(config))
+        return built[-1]
+
+    def prepare(config: RunConfig) -> engine.Prepared:
+        prepared.append(original_prepare(config))
+        return prepared[-1]
+
+    def exercise(config: RunConfig, session: Any, the_plan: Any, *rest: Any) -> list[str]:
+        executed.append(the_plan)
+        return original_exercise(config, session, the_plan, *rest)
+
+    monkeypatch.setattr(RunConfig, "validate", validate)
+    monkeypatch.setattr(engine, "build", build)
+    monkeypatch.setattr(engine, "prepare", prepare)
+    monkeypatch.setattr(engine, "_exercise", exercise)
+    # a budget the fixed phases exceed: the run stops early (exit 2), which is all this needs
+    assert main(["run", "--max-requests", "40", "--max-examples", "1"]) == 2
+    assert (len(validated), len(built), len(prepared)) == (1, 1, 1)
+    assert executed == [prepared[0].plan] and executed[0] is prepared[0].plan

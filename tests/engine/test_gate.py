@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.config import RunConfig
-from conformance.engine import plan, run
+from conformance.engine import prepare, run
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS
 from conformance.exchange import Exchange
 from conformance.results import RunResult
@@ -36,7 +36,7 @@ def test_every_rule_passes(gate: RunResult) -> None:
 
 
 def test_stays_within_the_announced_plan(gate: RunResult) -> None:
-    announced = plan(RunConfig())
+    announced = prepare(RunConfig()).plan
     assert gate.stats.total <= announced.total <= 300
     # the stateful phase sizes itself to the budget actually left, so only the rest is per op
     stateless = {e.operation for e in gate.exchanges if not e.label.startswith("stateful")}
@@ -51,7 +51,7 @@ def test_stays_within_the_announced_plan(gate: RunResult) -> None:
 
 def test_each_phase_keeps_to_its_planned_share(gate: RunResult) -> None:
     """Counted by the transport; only the stateful phase may take what others left unused."""
-    planned = gate.settings["planned_phases"]
+    planned = gate.settings.planned_phases
     sent = gate.stats.phases
     assert sum(sent.values()) == gate.stats.total == sum(e.attempts for e in gate.exchanges)
     assert set(sent) <= set(planned)
@@ -84,7 +84,7 @@ def test_collection_is_deleted_and_labelled(gate: RunResult) -> None:
 
 
 def test_settings_record_the_seed_and_no_secret(gate: RunResult) -> None:
-    assert isinstance(gate.settings["seed"], int)
+    assert isinstance(gate.settings.seed, int)
     assert "testing" not in repr(gate.settings)
     assert all(
         e.request_headers.get("authorization", "<scrubbed>") == "<scrubbed>" for e in gate.exchanges
@@ -131,7 +131,7 @@ def created(result: RunResult) -> Exchange:
 def test_property_failures_shrink_and_replay_first(tmp_path: Path) -> None:
     config = RunConfig(faults=("unordered-results",), examples_dir=tmp_path)
     first = run(config)
-    falsified = [n for n in first.settings["notes"] if n.startswith("property phase falsified")]
+    falsified = [n for n in first.settings.notes if n.startswith("property phase falsified")]
     assert len(falsified) == 1 and "results.order" in falsified[0]
     assert any(p.is_file() for p in tmp_path.rglob("*"))
     second = run(config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from conformance.config import RunConfig
-from conformance.engine import health_problem, plan
+from conformance.engine import health_problem, prepare
 from conformance.engine.plan import STATEFUL
 from conformance.exchange import Exchange
 from conformance.targets.base import READ_ONLY_OPERATIONS
@@ -14,7 +14,7 @@ WRITES = {"CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces", "Del
 
 
 def test_default_plan_fits_the_default_budget() -> None:
-    announced = plan(RunConfig())
+    announced = prepare(RunConfig()).plan
     assert announced.total <= 300
     assert announced.property_examples == 25
     assert set(announced.operations) >= WRITES
@@ -24,18 +24,18 @@ def test_default_plan_fits_the_default_budget() -> None:
 
 def test_the_plan_by_phase_adds_up_to_the_plan_by_operation() -> None:
     for config in (RunConfig(), RunConfig(max_requests=145), RunConfig(max_requests=None)):
-        announced = plan(config)
+        announced = prepare(config).plan
         assert sum(announced.phases.values()) == announced.total
         assert list(announced.phases)[:2] == ["availability", "seed"]
 
 
 def test_stateful_phase_gives_way_before_the_property_phase() -> None:
-    unlimited = plan(RunConfig(max_requests=None))
+    unlimited = prepare(RunConfig(max_requests=None)).plan
     stateful = unlimited.operations.get(STATEFUL, 0)
     if not stateful:
         return  # no stateful phase installed: nothing elastic but the property phase
     budget = unlimited.total - stateful // 2
-    limited = plan(RunConfig(max_requests=budget))
+    limited = prepare(RunConfig(max_requests=budget)).plan
     assert limited.property_examples == unlimited.property_examples
     assert limited.total == budget
     assert limited.operations[STATEFUL] == stateful - stateful // 2
@@ -43,7 +43,7 @@ def test_stateful_phase_gives_way_before_the_property_phase() -> None:
 
 
 def test_tight_budget_shrinks_the_property_phase_and_says_so() -> None:
-    tight = plan(RunConfig(max_requests=145))
+    tight = prepare(RunConfig(max_requests=145)).plan
     assert 0 < tight.property_examples < 25
     assert tight.total <= 145
     assert any(
@@ -52,23 +52,26 @@ def test_tight_budget_shrinks_the_property_phase_and_says_so() -> None:
 
 
 def test_budget_below_the_fixed_phases_warns_of_not_verified() -> None:
-    tiny = plan(RunConfig(max_requests=20))
+    tiny = prepare(RunConfig(max_requests=20)).plan
     assert tiny.property_examples == 0
     assert any("not verified" in note for note in tiny.notes)
 
 
 def test_read_only_plan_names_only_read_operations() -> None:
-    announced = plan(
+    announced = prepare(
         RunConfig(endpoint_url="http://127.0.0.1:1", collection_id="c", read_only=True)
-    )
+    ).plan
     assert set(announced.operations) <= READ_ONLY_OPERATIONS
     assert announced.total <= 300
 
 
 def test_seed_is_stable_per_target_and_overridable() -> None:
-    assert plan(RunConfig()).seed == plan(RunConfig()).seed
-    assert plan(RunConfig(endpoint_url="http://127.0.0.1:1")).seed != plan(RunConfig()).seed
-    assert plan(RunConfig(seed=42)).seed == 42
+    assert prepare(RunConfig()).plan.seed == prepare(RunConfig()).plan.seed
+    assert (
+        prepare(RunConfig(endpoint_url="http://127.0.0.1:1")).plan.seed
+        != prepare(RunConfig()).plan.seed
+    )
+    assert prepare(RunConfig(seed=42)).plan.seed == 42
 
 
 def answers(statuses: Iterable[tuple[int, bytes]]) -> list[Exchange]:

@@ -65,7 +65,7 @@ def test_judges_the_existing_collection_and_leaves_it_intact(seeded: str) -> Non
         if v.rule.family == "stateful" and v.status is Status.NOT_VERIFIED
     ]
     assert out_of_reach and all("read-only" in v.reason for v in out_of_reach)
-    assert any("read-only: skipped" in note for note in result.settings["notes"])
+    assert any("read-only: skipped" in note for note in result.settings.notes)
     assert _listing(seeded) == before
 
 

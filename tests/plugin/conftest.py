@@ -10,7 +10,7 @@ import PIL.Image  # noqa: F401
 import pytest
 
 from conformance.config import RunConfig
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.rules import catalog
 from conformance.rules.base import Level, RuleVerdict, Status
 from tests.reporting.conftest import failing_verdict, make_exchange, make_result
@@ -41,7 +41,7 @@ def scripted_result(config: RunConfig) -> RunResult:
         else:
             verdicts.append(RuleVerdict(rule, Status.PASS, checked=1))
     result = make_result(verdicts, strict=config.strict)
-    result.settings = {"seed": config.seed}
+    result.settings = RunSettings(seed=config.seed)
     return result
 
 

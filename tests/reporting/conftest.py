@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conformance.exchange import Exchange
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Finding, Level, Rule, RuleVerdict, Status
 from conformance.transport import JSON_CONTENT_TYPE, TransportStats
 
@@ -64,7 +64,7 @@ def make_result(
     *,
     strict: bool = False,
     unverified_reason: str | None = None,
-    settings: Mapping[str, Any] | None = None,
+    settings: RunSettings | None = None,
     target: str = "http://127.0.0.1:9999",
 ) -> RunResult:
     stats = TransportStats()
@@ -79,7 +79,7 @@ def make_result(
         strict=strict,
         duration_s=1.25,
         unverified_reason=unverified_reason,
-        settings=dict(settings) if settings is not None else {"endpoint_url": target},
+        settings=settings if settings is not None else RunSettings(endpoint_url=target),
     )
 
 

@@ -17,6 +17,7 @@ from conformance.reference.faces import person_image
 from conformance.reference.server import ReferenceServer
 from conformance.reporting.reproduce import Endpoint, reproduce
 from conformance.reports import write_reports
+from conformance.results import RunSettings
 from conformance.rules.base import Finding, RuleVerdict, Status
 from tests.reporting.conftest import make_exchange, make_result, make_rule
 
@@ -94,7 +95,7 @@ def test_the_reports_write_the_file_and_the_snippets_run_from_there(tmp_path: Pa
         exchange = image_exchange("pics")
         finding = Finding(False, "made up for the test", (exchange,))
         verdict = RuleVerdict(make_rule("results.order"), Status.FAIL, violations=[finding])
-        result = make_result([verdict], settings={"endpoint_url": server.url})
+        result = make_result([verdict], settings=RunSettings(endpoint_url=server.url))
         reports = tmp_path / "reports"
         written = write_reports(result, reports)
         folder = reports / "reproductions"

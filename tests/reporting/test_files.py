@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 
 from conformance.errors import EXIT_UNVERIFIED, UsageError
 from conformance.reports import REPORT_FILES, render_catalog, write_reports
-from conformance.results import RunResult
+from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Level
 from tests.reporting.conftest import failing_verdict, make_exchange, make_result, make_rule
 
@@ -64,12 +65,15 @@ def test_json_report_carries_rules_evidence_and_run_metadata(
     assert rules["metamorphic.threshold"]["reason"] == "no exchange exercised this rule"
 
 
-def test_json_report_tolerates_non_json_settings(tmp_path: Path) -> None:
-    result = make_result([], settings={"report_dir": tmp_path, "faults": ("a",)})
+def test_json_report_writes_every_setting_as_json(tmp_path: Path) -> None:
+    settings = RunSettings(faults=("a",), planned_phases={"seed": 3}, notes=("n",))
+    result = make_result([], settings=settings)
     result.unverified_reason = "budget exhausted"
     write_reports(result, tmp_path)
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["settings"]["report_dir"] == str(tmp_path)
+    assert report["settings"] == {**report["settings"], "faults": ["a"], "notes": ["n"]}
+    assert set(report["settings"]) == {f.name for f in dataclasses.fields(RunSettings)}
+    assert report["stats"]["planned_phases"] == {"seed": 3}
     assert report["exit_code"] == EXIT_UNVERIFIED
 
 
@@ -95,7 +99,7 @@ def test_no_secret_reaches_any_file(tmp_path: Path) -> None:
     )
     result = make_result(
         [failing_verdict(make_rule("errors.z"), leaky, message="ASIAY34FZKBOKMUTVV7A")],
-        settings={"endpoint_url": "https://user:pa55word@emu.example:4566"},
+        settings=RunSettings(endpoint_url="https://user:pa55word@emu.example:4566"),
     )
     for path in write_reports(result, tmp_path):
         text = path.read_text()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conformance.reporting.reproduce import Endpoint, endpoint_of, is_raw, reproduce
+from conformance.results import RunSettings
 from tests.core.conftest import ScriptedServer
 from tests.reporting.conftest import make_exchange
 
@@ -105,21 +106,23 @@ def test_sdk_exchange_is_not_raw() -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "settings", "expected"),
+    ("settings", "expected"),
     [
-        ("AWS us-east-1", {"aws": True, "region": "eu-west-1"}, Endpoint(None, "eu-west-1")),
-        ("x", {"endpoint_url": "http://h:1", "region": None}, Endpoint("http://h:1", "us-east-1")),
-        ("https://emu:4566", {}, Endpoint("https://emu:4566", "us-east-1")),
+        (RunSettings(aws=True, region="eu-west-1"), Endpoint(None, "eu-west-1")),
+        (RunSettings(endpoint_url="http://h:1"), Endpoint("http://h:1", "us-east-1")),
+        (
+            RunSettings(endpoint_url="https://emu:4566", credentials="loopback", profile="p"),
+            Endpoint("https://emu:4566", "us-east-1", loopback_credentials=True, profile="p"),
+        ),
     ],
 )
-def test_endpoint_of_reads_settings(
-    target: str, settings: dict[str, Any], expected: Endpoint
-) -> None:
-    assert endpoint_of(target, settings) == expected
+def test_endpoint_of_reads_settings(settings: RunSettings, expected: Endpoint) -> None:
+    assert endpoint_of(settings) == expected
 
 
-def test_embedded_reference_gets_a_placeholder_and_a_note() -> None:
-    where = endpoint_of("embedded reference", {"endpoint_url": None})
+@pytest.mark.parametrize("settings", [RunSettings(), RunSettings(cassette="c.yaml")])
+def test_embedded_reference_gets_a_placeholder_and_a_note(settings: RunSettings) -> None:
+    where = endpoint_of(settings)
     assert where.url is not None and where.url.startswith("http://127.0.0.1")
     assert "serve" in where.note
 

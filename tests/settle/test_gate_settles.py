@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conformance.config import RunConfig
-from conformance.engine import plan, run
+from conformance.engine import prepare, run
 from conformance.engine.plan import SETTLE
 from conformance.errors import (
     EXIT_OK,
@@ -58,7 +58,7 @@ def test_waits_are_reported_per_rule_and_in_the_notes() -> None:
     assert result.exit_code == EXIT_OK, [v.rule.id for v in result.failing()]
     settled = {v.rule.id: v.settled for v in result.verdicts if v.settled}
     assert any(text.startswith("settled after") for text in settled.values()), settled
-    notes = result.settings["notes"]
+    notes = result.settings.notes
     assert any(n.startswith("discovery after seeding: settled after") for n in notes), notes
     assert any("waited for stale reads" in n for n in notes), notes
 
@@ -75,12 +75,12 @@ def test_a_target_that_never_shows_its_writes_is_not_verified() -> None:
 
 
 def test_the_plan_counts_the_discovery_wait() -> None:
-    waiting = plan(RunConfig())
+    waiting = prepare(RunConfig()).plan
     assert waiting.operations[SETTLE] > 0
     assert any("--settle 5" in note for note in waiting.notes)
-    assert SETTLE not in plan(RunConfig(settle_s=0)).operations
+    assert SETTLE not in prepare(RunConfig(settle_s=0)).plan.operations
     read_only = RunConfig(endpoint_url="http://127.0.0.1:9", collection_id="c", read_only=True)
-    assert SETTLE not in plan(read_only).operations
+    assert SETTLE not in prepare(read_only).plan.operations
 
 
 @pytest.mark.parametrize(
