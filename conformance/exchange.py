@@ -1,4 +1,4 @@
-"""One HTTP request/response pair, as the rules see it.
+"""One HTTP request/response pair, as the rules see it, and the AWS JSON 1.1 words around it.
 
 Rules judge exchanges, never the code that produced them: the same `Exchange` comes from a live
 endpoint, the embedded reference or a cassette, so every rule works identically on all three.
@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -23,6 +24,10 @@ from conformance.contract.nulls import absent_nulls
 T = TypeVar("T")
 
 TARGET_PREFIX = "RekognitionService."
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+"""What AWS JSON 1.1 requests are sent with, and what AWS answers with."""
+RAW = "<raw>"
+"""How requests without an X-Amz-Target are counted (protocol probes)."""
 
 #: Operations that never change a collection. Everything else may, so it starts a new epoch
 #: (see `epoch`): rules only compare exchanges that saw the same collection state.
@@ -42,6 +47,24 @@ READ_OPERATIONS = frozenset(
 #: Errors that say "try later", not "you are wrong": retried with backoff, never a violation.
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException"})
 THROTTLING_STATUSES = frozenset({429, 503})
+
+#: Answers that refuse the caller rather than judge the request: they say nothing about the
+#: implementation, so a run cannot be verified through them (and they are never violations).
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "AccessDeniedException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "IncompleteSignatureException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "UnrecognizedClientException",
+        "MissingAuthenticationToken",
+        "MissingAuthenticationTokenException",
+        "InvalidClientTokenId",
+    }
+)
 
 #: Headers that carry or derive from credentials; replaced before an exchange exists.
 SECRET_HEADERS = frozenset(
@@ -174,6 +197,11 @@ class Exchange:
         return self.error_type in THROTTLING_ERRORS or self.status in THROTTLING_STATUSES
 
     @property
+    def refused(self) -> bool:
+        """The target turned the caller away (credentials, signature, permissions)."""
+        return self.error_type in CREDENTIAL_ERRORS
+
+    @property
     def sent_at(self) -> float | None:
         at = self.meta.get(SENT_AT)
         return float(at) if isinstance(at, int | float) else None
@@ -244,6 +272,42 @@ def phase_of(label: str, operation: str | None) -> str:
     transport's, the progress display's, the plan's) uses this one reading."""
     match = re.match(r"[A-Za-z0-9_.-]+", label)
     return match.group(0) if match else (operation or "raw")
+
+
+@dataclass
+class TransportStats:
+    """What was sent: the numbers a user pays for, shown in every summary."""
+
+    sent: Counter[str] = field(default_factory=Counter)
+    phases: Counter[str] = field(default_factory=Counter)
+    """The same requests by phase (`phase_of`): both add up to `total`."""
+    throttled: int = 0
+    server_errors: int = 0
+    retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+    @classmethod
+    def of(cls, exchanges: Iterable[Exchange]) -> TransportStats:
+        """What a recorded run sent, so a replay's summary reads as the live run's did.
+
+        Each exchange is its final answer: its earlier attempts were retries, the last one
+        counts as throttled or a server error as it was."""
+        stats = cls()
+        for exchange in exchanges:
+            stats.sent[exchange.operation or RAW] += exchange.attempts
+            stats.phases[phase_of(exchange.label, exchange.operation)] += exchange.attempts
+            stats.retries += exchange.attempts - 1
+            stats.throttled += exchange.throttled
+            stats.server_errors += exchange.server_error
+        return stats
+
+
+def default_endpoint(region: str) -> str:
+    """The public AWS endpoint for a region (used when --endpoint-url is omitted)."""
+    return f"https://rekognition.{region}.amazonaws.com"
 
 
 def operation_from_target(target: str | None) -> str | None:

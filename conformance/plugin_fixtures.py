@@ -60,7 +60,7 @@ def rekognition_client(run_config: RunConfig, endpoint: TargetEndpoint) -> Rekog
     import boto3
 
     from conformance import secret_values
-    from conformance.transport import LOOPBACK_CREDENTIALS
+    from conformance.credentials import LOOPBACK_CREDENTIALS
 
     session = boto3.Session(profile_name=run_config.profile)
     key: str | None = None

@@ -9,9 +9,8 @@ from typing import Any
 
 from conformance.availability import Unavailable
 from conformance.errors import EXIT_OK, EXIT_UNVERIFIED, EXIT_VIOLATIONS
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, TransportStats
 from conformance.rules.base import Level, RuleVerdict, Status
-from conformance.transport import TransportStats
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,13 @@ pays for.
 from __future__ import annotations
 
 import json
-import os
 import random
 import socket
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import botocore.auth
 import botocore.awsrequest
@@ -30,12 +28,12 @@ import botocore.credentials
 import botocore.exceptions
 import botocore.httpsession
 import botocore.serialize
-import botocore.session
 import urllib3.exceptions
 from botocore.model import OperationNotFoundError
 
 from conformance import limits, secret_values, watchdog
 from conformance.contract.model import service_model
+from conformance.credentials import LOOPBACK_CREDENTIALS
 from conformance.errors import (
     BudgetExhausted,
     ConnectionDropped,
@@ -45,42 +43,23 @@ from conformance.errors import (
     UsageError,
 )
 from conformance.exchange import (
+    JSON_CONTENT_TYPE,
+    RAW,
     SENT_AT,
     TARGET_PREFIX,
     Exchange,
+    TransportStats,
     operation_from_target,
     phase_of,
     scrub_headers,
 )
 from conformance.reporting.redact import excerpt
 
-JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 SERVICE = "rekognition"
-RAW = "<raw>"
-"""How requests without an X-Amz-Target are counted (protocol probes)."""
 
-#: Dummy credentials for targets that do not check signatures (the embedded reference,
-#: emulators). They look like real keys so recording tests exercise the scrubber.
-LOOPBACK_CREDENTIALS = botocore.credentials.Credentials("testing", "testing")
-
-#: Answers that refuse the caller rather than judge the request: they say nothing about the
-#: implementation, so a run cannot be verified through them (and they are never violations).
-CREDENTIAL_ERRORS = frozenset(
-    {
-        "AccessDeniedException",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "IncompleteSignatureException",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "UnrecognizedClientException",
-        "MissingAuthenticationToken",
-        "MissingAuthenticationTokenException",
-        "InvalidClientTokenId",
-    }
-)
-
+__all__ = ["LOOPBACK_CREDENTIALS", "Client", "Transport", "TransportSettings"]
+"""`LOOPBACK_CREDENTIALS` is `conformance.credentials`'; re-exported for code (tests, benchmarks)
+that builds a Transport by hand."""
 
 _CHUNK = 64 * 1024
 _READ_TIMEOUTS = (botocore.exceptions.ReadTimeoutError, urllib3.exceptions.ReadTimeoutError)
@@ -88,11 +67,6 @@ _READ_TIMEOUTS = (botocore.exceptions.ReadTimeoutError, urllib3.exceptions.ReadT
 
 class _TimedOut(Exception):
     """One attempt got no complete answer within its deadline (retried, then counted)."""
-
-
-def refused(exchange: Exchange) -> bool:
-    """The target turned the caller away (credentials, signature, permissions)."""
-    return exchange.error_type in CREDENTIAL_ERRORS
 
 
 @dataclass
@@ -124,23 +98,30 @@ class TransportSettings:
     """TLS verification: True, or the path of a CA bundle (`--ca-bundle`, AWS_CA_BUNDLE)."""
 
 
-@dataclass
-class TransportStats:
-    """What was sent: the numbers a user pays for, shown in every summary."""
+ExchangeListener = Callable[[Exchange], None]
 
-    sent: Counter[str] = field(default_factory=Counter)
-    phases: Counter[str] = field(default_factory=Counter)
-    """The same requests by phase (`exchange.phase_of`): both add up to `total`."""
-    throttled: int = 0
-    server_errors: int = 0
-    retries: int = 0
+
+class Client(Protocol):
+    """What senders above the transport rely on (the engine's phases, seeding, the stateful
+    phase, parity): `Transport` is one, a test's in-process fake is another."""
 
     @property
-    def total(self) -> int:
-        return sum(self.sent.values())
+    def stats(self) -> TransportStats: ...
 
+    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange: ...
 
-ExchangeListener = Callable[[Exchange], None]
+    def call_raw(
+        self,
+        body: bytes,
+        *,
+        target: str | None = ...,
+        content_type: str | None = ...,
+        label: str = "",
+    ) -> Exchange: ...
+
+    def on_exchange(self, listener: ExchangeListener) -> None: ...
+
+    def remaining(self) -> int | None: ...
 
 
 class Transport:
@@ -468,57 +449,3 @@ def _why(exc: BaseException) -> str:
         if isinstance(cause, ConnectionResetError):
             return "connection reset by the target"
     return _short(exc)
-
-
-def default_endpoint(region: str) -> str:
-    """The public AWS endpoint for a region (used when --endpoint-url is omitted)."""
-    return f"https://rekognition.{region}.amazonaws.com"
-
-
-def credentials_from_chain(profile: str | None = None) -> botocore.credentials.Credentials | None:
-    """Credentials from boto3's usual chain (env, profile, SSO, instance role), or None."""
-    try:
-        session = botocore.session.Session(profile=profile)
-        found = session.get_credentials()
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise UsageError(str(exc)) from None
-    return found
-
-
-LOCAL_PROVIDERS = frozenset({"env", "shared-credentials-file", "config-file"})
-
-
-def local_credentials() -> botocore.credentials.Credentials | None:
-    """The credentials this machine's environment and AWS config files hold, without the
-    chain's network providers (instance metadata, SSO): what `cassettes lint` looks for, and
-    it must not wait on a metadata endpoint that is not there."""
-    try:
-        session = botocore.session.Session()
-        chain = botocore.credentials.create_credential_resolver(session)
-        local = [p for p in chain.providers if getattr(p, "METHOD", "") in LOCAL_PROVIDERS]
-        found: botocore.credentials.Credentials | None = botocore.credentials.CredentialResolver(
-            local
-        ).load_credentials()
-    except botocore.exceptions.BotoCoreError:
-        return None
-    return found
-
-
-def ca_bundle(explicit: str | None, profile: str | None = None) -> bool | str:
-    """What to verify TLS with: `--ca-bundle`, else boto3's own `ca_bundle` setting
-    (AWS_CA_BUNDLE or the profile's `ca_bundle`), else the system's CAs (True).
-
-    A missing file is a usage error now rather than a TLS error at the first request.
-    """
-    found = explicit
-    if found is None:
-        try:
-            found = botocore.session.Session(profile=profile).get_config_variable("ca_bundle")
-        except botocore.exceptions.ProfileNotFound as exc:
-            raise UsageError(str(exc)) from None
-    if not found:
-        return True
-    if not os.path.isfile(found):
-        where = "--ca-bundle" if explicit else "the ca_bundle setting (AWS_CA_BUNDLE)"
-        raise UsageError(f"{where} {found!r} is not a file")
-    return str(found)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance import cassettes, secret_values
+from conformance.credentials import local_credentials
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from conformance.recording import lint, summarize
-from conformance.transport import local_credentials
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -19,8 +19,9 @@ from typing import Any
 from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, RunConfig
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
-from conformance.targets.base import Client, explain, iter_pages
-from conformance.targets.endpoint import EndpointTarget
+from conformance.targets import build
+from conformance.targets.base import explain, iter_pages
+from conformance.transport import Client
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_AGE = "1h"
@@ -87,9 +88,7 @@ def handle(args: argparse.Namespace) -> int:
     for name in args.collection_id:
         if not name.startswith(COLLECTION_PREFIX):
             raise UsageError(f"--collection-id {name!r}: cleanup only deletes {COLLECTION_PREFIX}*")
-    target = EndpointTarget(config)
-    transport = target.transport()
-    try:
+    with build(config).connected() as transport:
         if args.collection_id:
             return delete_named(transport, args.collection_id, dry_run=args.dry_run)
         leftovers = find_leftovers(transport)
@@ -105,8 +104,6 @@ def handle(args: argparse.Namespace) -> int:
             delete(transport, leftover.collection_id)
             deleted += 1
             print(f"deleted {leftover.collection_id} ({_age(leftover.age_s)})")
-    finally:
-        transport.close()
     verb = "would delete" if args.dry_run else "deleted"
     count = len(leftovers) - kept if args.dry_run else deleted
     print(f"{verb} {count}, kept {kept} of {len(leftovers)} {COLLECTION_PREFIX}* collection(s)")

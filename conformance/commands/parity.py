@@ -15,25 +15,16 @@ cassette, writes left out, budget spent); 4: usage error.
 from __future__ import annotations
 
 import argparse
-from contextlib import ExitStack
 from typing import Any
 
 from conformance import cassettes
-from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION
+from conformance.config import DEFAULT_MAX_REQUESTS, DEFAULT_REGION, RunConfig
 from conformance.errors import UsageError
 from conformance.parity import DEFAULT_TOLERANCE, compare, plan
 from conformance.recording import load_exchanges
 from conformance.reporting.console import make_console, print_plan
 from conformance.reporting.redact import redact
-from conformance.targets.endpoint import check_endpoint_url
-from conformance.transport import (
-    LOOPBACK_CREDENTIALS,
-    Transport,
-    TransportSettings,
-    ca_bundle,
-    credentials_from_chain,
-    default_endpoint,
-)
+from conformance.targets import build
 
 
 def register(subparsers: Any) -> None:
@@ -91,18 +82,19 @@ def _handle(args: argparse.Namespace) -> int:
         raise UsageError("--max-requests must be at least 1")
     recorded = load_exchanges(args.cassette)
     planned = plan(recorded)
-    with ExitStack() as stack:
-        url, description, credentials = _target(args, stack)
-        transport = Transport(
-            TransportSettings(
-                endpoint_url=url,
-                region=args.region,
-                max_requests=args.max_requests,
-                verify=ca_bundle(args.ca_bundle, args.profile),
-            ),
-            credentials,
-        )
-        stack.callback(transport.close)
+    config = RunConfig(
+        endpoint_url=args.endpoint_url,
+        aws=args.aws,
+        region=args.region,
+        profile=args.profile,
+        ca_bundle=args.ca_bundle,
+        max_requests=args.max_requests,
+    )
+    config.validate()
+    # the target a `run` with these options would use: one credential and TLS policy
+    target = build(config)
+    with target.connected() as transport:
+        description = target.description
         _announce(planned, args.max_requests, description)
         say(
             f"parity: re-sending {planned.total} of {len(recorded)} recorded request(s) to {description}"
@@ -127,7 +119,9 @@ def _handle(args: argparse.Namespace) -> int:
         f"{len(result.differences)} difference(s) in {changed} of {result.compared} exchange(s)"
         + "".join(f"; {note}" for note in notes)
     )
-    where = f"--endpoint-url {url}" if args.endpoint_url else f"--region {args.region}"
+    where = (
+        f"--endpoint-url {args.endpoint_url}" if args.endpoint_url else f"--region {args.region}"
+    )
     for collection in result.leftovers:
         say(
             f"warning: could not delete {collection}, which parity created; delete it with: "
@@ -158,17 +152,3 @@ def say(text: str) -> None:
     """Print through the same redaction as every report: an endpoint URL may carry
     user:password, and a target may echo a key id in what it answers."""
     print(redact(text))
-
-
-def _target(args: argparse.Namespace, stack: ExitStack) -> tuple[str, str, Any]:
-    if args.endpoint_url:
-        check_endpoint_url(args.endpoint_url)
-        found = credentials_from_chain(args.profile)
-        return args.endpoint_url, args.endpoint_url, found or LOOPBACK_CREDENTIALS
-    if args.aws:
-        url = default_endpoint(args.region)
-        return url, f"AWS ({url})", credentials_from_chain(args.profile)
-    from conformance.reference.server import ReferenceServer
-
-    server = stack.enter_context(ReferenceServer(quiet=True))
-    return server.url, f"the embedded reference ({server.url})", LOOPBACK_CREDENTIALS

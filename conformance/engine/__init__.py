@@ -32,14 +32,13 @@ from conformance.engine.own_writes import settled_discovery
 from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, TransportStats
 from conformance.results import RunResult, RunSettings
 from conformance.rules import catalog
 from conformance.rules.base import RuleVerdict, Status
 from conformance.settle import Settle, Waited
 from conformance.targets import build
 from conformance.targets.base import Session, Target
-from conformance.transport import TransportStats
 
 Progress = Callable[[Exchange], None]
 Notice = Callable[[str], None]

@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from conformance import availability
 from conformance.config import RunConfig
 from conformance.engine.health import health_problem, judgeable
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, TransportStats
 from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Level, RuleVerdict, Status
-from conformance.transport import TransportStats
 
 
 def judged(

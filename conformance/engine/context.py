@@ -13,9 +13,8 @@ from typing import Any
 
 from conformance.config import RunConfig
 from conformance.engine.discovery import Discovery
-from conformance.exchange import TARGET_PREFIX, Exchange, operation_from_target
+from conformance.exchange import JSON_CONTENT_TYPE, TARGET_PREFIX, Exchange, operation_from_target
 from conformance.targets.base import Session
-from conformance.transport import JSON_CONTENT_TYPE
 
 
 @dataclass(frozen=True)

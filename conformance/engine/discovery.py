@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from conformance.config import MISSING_PREFIX
 from conformance.evidence.listings import Listing, page_of
 from conformance.exchange import Exchange
-from conformance.targets.base import Client, iter_pages
+from conformance.targets.base import iter_pages
+from conformance.transport import Client
 
 MAX_COLLECTION_ID = 255
 MAX_PAGES = 5

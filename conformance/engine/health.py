@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 
 from conformance.exchange import Exchange
-from conformance.transport import refused
 
 MOSTLY = 0.5
 """A run whose exchanges were more than this share throttled or 5xx proves nothing."""
@@ -24,13 +23,13 @@ MOSTLY = 0.5
 
 def judgeable(exchanges: list[Exchange]) -> list[Exchange]:
     """The exchanges rules may judge: everything but answers refusing the caller."""
-    return [e for e in exchanges if not refused(e)]
+    return [e for e in exchanges if not e.refused]
 
 
 def health_problem(exchanges: list[Exchange]) -> str | None:
     if not exchanges:
         return "no request was answered"
-    denied = Counter(e.error_type for e in exchanges if refused(e))
+    denied = Counter(e.error_type for e in exchanges if e.refused)
     if denied:
         kinds = ", ".join(f"{kind} x{count}" for kind, count in sorted(denied.items()))
         return (

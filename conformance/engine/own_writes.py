@@ -15,7 +15,7 @@ from conformance.engine.discovery import Discovery, discover, probe_missing_coll
 from conformance.evidence.writes import CollectionModel, RunModel
 from conformance.exchange import Exchange
 from conformance.settle import Settle, Waited
-from conformance.targets.base import Client
+from conformance.transport import Client
 
 SHOWN = 3
 """Ids named per kind of gap: enough to look one up, short enough for one line."""

@@ -23,9 +23,9 @@ from conformance.engine.phases import (
     properties,
     protocol,
 )
+from conformance.exchange import RAW
 from conformance.settle import Settle
 from conformance.targets.base import READ_ONLY_OPERATIONS, Target
-from conformance.transport import RAW
 
 PHASES = (
     presence.LABEL,

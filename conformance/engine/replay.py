@@ -22,10 +22,9 @@ from typing import Any, NoReturn
 from conformance.config import RunConfig
 from conformance.engine.conclude import conclude
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
-from conformance.exchange import Exchange, phase_of
+from conformance.exchange import Exchange, TransportStats
 from conformance.recording import load
 from conformance.results import RunResult, RunSettings
-from conformance.transport import RAW, TransportStats
 
 
 class NetworkBlocked(CassetteError):
@@ -62,7 +61,7 @@ def replay(config: RunConfig) -> RunResult:
             config,
             exchanges,
             target=f"cassette {path}",
-            stats=_stats(exchanges),
+            stats=TransportStats.of(exchanges),
             started=started,
             stopped=_unverified_recording(about),
             settings=RunSettings(
@@ -92,15 +91,3 @@ def _unverified_recording(about: dict[str, Any]) -> str | None:
     if about.get("recorded_exit_code") == EXIT_UNVERIFIED:
         return "the recorded run itself could not reach a verdict (exit 2 when recorded)"
     return None
-
-
-def _stats(exchanges: list[Exchange]) -> TransportStats:
-    """What the recorded run sent, so summaries read the same as for a live run."""
-    stats = TransportStats()
-    for exchange in exchanges:
-        stats.sent[exchange.operation or RAW] += exchange.attempts
-        stats.phases[phase_of(exchange.label, exchange.operation)] += exchange.attempts
-        stats.retries += exchange.attempts - 1
-    stats.throttled = sum(1 for e in exchanges if e.throttled)
-    stats.server_errors = sum(1 for e in exchanges if e.server_error)
-    return stats

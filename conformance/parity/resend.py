@@ -36,7 +36,7 @@ from conformance.recording.ownership import (
     is_read,
     writable_collections,
 )
-from conformance.targets.base import Client
+from conformance.transport import Client
 
 DEFAULT_TOLERANCE = 0.01
 

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, TransportStats
 from conformance.exchange import phase_of as label_phase
 from conformance.reporting.failures import (
     cause_lines,
@@ -42,7 +42,6 @@ from conformance.reporting.failures import (
 from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.rules.base import Status
-from conformance.transport import TransportStats
 
 LOG_WIDTH = 120
 """Logs have no width; rich's default of 80 columns would wrap the rules table needlessly."""

@@ -24,7 +24,8 @@ from typing import Any
 from botocore import xform_name
 
 from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, LOOPBACK_SIGNING, MISSING_PREFIX
-from conformance.exchange import Exchange
+from conformance.credentials import LOOPBACK_CREDENTIALS
+from conformance.exchange import JSON_CONTENT_TYPE, Exchange, default_endpoint
 from conformance.reporting.attachments import (
     FOLDER,
     Attachment,
@@ -34,7 +35,6 @@ from conformance.reporting.attachments import (
     detach_blobs,
 )
 from conformance.results import RunSettings
-from conformance.transport import JSON_CONTENT_TYPE, LOOPBACK_CREDENTIALS, default_endpoint
 
 REFERENCE_PLACEHOLDER = "http://127.0.0.1:8080"
 

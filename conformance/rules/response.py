@@ -11,14 +11,13 @@ from conformance.evidence.reading import (
     header,
     safe_response_violations,
 )
-from conformance.exchange import Exchange
+from conformance.exchange import JSON_CONTENT_TYPE, Exchange
 from conformance.rules.base import Finding, Level, passed, rule, violated
 from conformance.rules.per_exchange import SINGLE, judged, search_rule
 
 FAMILY = "response"
 
-AWS_JSON_1_1 = "application/x-amz-json-1.1"
-JSON_MEDIA_TYPES = frozenset({AWS_JSON_1_1, "application/x-amz-json-1.0", "application/json"})
+JSON_MEDIA_TYPES = frozenset({JSON_CONTENT_TYPE, "application/x-amz-json-1.0", "application/json"})
 """What botocore's JSON parser accepts in practice: it parses the body whatever the label,
 but proxies and other SDKs key on a JSON media type."""
 
@@ -68,7 +67,7 @@ def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
     level=Level.SHOULD,
 )
 def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Finding:
-    return _media_type_among(exchange, frozenset({AWS_JSON_1_1}), repr(AWS_JSON_1_1))
+    return _media_type_among(exchange, frozenset({JSON_CONTENT_TYPE}), repr(JSON_CONTENT_TYPE))
 
 
 @search_rule(

@@ -16,7 +16,7 @@ from typing import Any
 from botocore import xform_name
 
 from conformance.evidence import CollectionView
-from conformance.exchange import TARGET_PREFIX, Exchange
+from conformance.exchange import JSON_CONTENT_TYPE, TARGET_PREFIX, Exchange
 from conformance.rules import catalog
 from conformance.rules.base import Finding
 from conformance.rules.per_exchange import JUDGES, SEARCH_USERS, SINGLE
@@ -50,7 +50,7 @@ def _status_and_headers(metadata: Any) -> tuple[int, dict[str, str]]:
         }
     request_id = metadata.get("RequestId")
     return (status if isinstance(status, int) else 200), {
-        "content-type": "application/x-amz-json-1.1",
+        "content-type": JSON_CONTENT_TYPE,
         "x-amzn-requestid": request_id if isinstance(request_id, str) else "synthetic",
     }
 

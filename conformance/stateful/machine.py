@@ -15,7 +15,7 @@ import unittest
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -31,6 +31,7 @@ from conformance.rules.base import Rule, RuleVerdict, Status
 from conformance.rules.stateful import FAMILY
 from conformance.settle import Settle, Waited
 from conformance.stateful.images import PEOPLE, VARIANTS, ImageSource
+from conformance.transport import Client
 
 LISTINGS = frozenset({"ListUsers", "ListFaces"})
 USER_SLOTS = 4
@@ -38,10 +39,6 @@ MAX_PAGES = 20
 MAX_USERS = 100
 PICK = st.integers(min_value=0, max_value=31)
 PICKS = st.lists(PICK, min_size=1, max_size=3)
-
-
-class Client(Protocol):
-    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange: ...
 
 
 @dataclass

@@ -23,8 +23,9 @@ from conformance.errors import BudgetExhausted
 from conformance.exchange import Exchange
 from conformance.settle import Settle, Waited
 from conformance.stateful.images import ImageSource, SyntheticPeople
-from conformance.stateful.machine import Client, Failure, PhaseContext, Stop, bind
+from conformance.stateful.machine import Failure, PhaseContext, Stop, bind
 from conformance.stateful.script import render_script
+from conformance.transport import Client
 
 DEFAULT_EXAMPLES = 5
 DEFAULT_STEPS = 8

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from conformance.config import RunConfig
 from conformance.errors import UsageError
-from conformance.targets.base import Client, Session, Target
+from conformance.targets.base import Session, Target
+from conformance.transport import Client
 
 
 def build(config: RunConfig) -> Target:

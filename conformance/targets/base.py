@@ -16,37 +16,15 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any
 
 from conformance import limits
 from conformance.exchange import Exchange
 from conformance.reporting.redact import excerpt
-from conformance.transport import ExchangeListener, TransportStats, refused
+from conformance.transport import Client
 
 Notice = Callable[[str], None]
 """Where a target reports things the user must know that are not verdicts (e.g. a leftover)."""
-
-
-class Client(Protocol):
-    """The part of `conformance.transport.Transport` the engine relies on."""
-
-    @property
-    def stats(self) -> TransportStats: ...
-
-    def call(self, operation: str, params: Mapping[str, Any], *, label: str = "") -> Exchange: ...
-
-    def call_raw(
-        self,
-        body: bytes,
-        *,
-        target: str | None = ...,
-        content_type: str | None = ...,
-        label: str = "",
-    ) -> Exchange: ...
-
-    def on_exchange(self, listener: ExchangeListener) -> None: ...
-
-    def remaining(self) -> int | None: ...
 
 
 class Session(abc.ABC):
@@ -97,6 +75,11 @@ class Target(abc.ABC):
         """Connect (no request sent yet); on exit delete whatever the session created."""
 
     @abc.abstractmethod
+    def connected(self) -> AbstractContextManager[Client]:
+        """Just a client to the target, under a run's credential policy, for commands that
+        choose their own requests (`parity`, `cleanup`); nothing is set up or torn down."""
+
+    @abc.abstractmethod
     def setup_plan(self) -> Mapping[str, int]:
         """Upper bound of the requests `Session.setup` and teardown send, per operation."""
 
@@ -127,7 +110,7 @@ def explain(exchange: Exchange) -> str:
     else:
         text = message
     shown = excerpt(text, EXCERPT)
-    if refused(exchange):
+    if exchange.refused:
         shown += " (the target refused our credentials or their permissions)"
     return f"{what}: {shown}" if shown else what
 

@@ -10,7 +10,6 @@ Two ways to use one, with opposite promises:
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import urllib.parse
 import uuid
@@ -20,26 +19,19 @@ from contextlib import AbstractContextManager, contextmanager
 import botocore.credentials
 
 from conformance.config import COLLECTION_PREFIX, DEFAULT_REGION, LOOPBACK_SIGNING, RunConfig
+from conformance.credentials import LOOPBACK_CREDENTIALS, ca_bundle, for_endpoint
 from conformance.errors import ConformanceError, TargetUnavailable, UsageError
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, default_endpoint
 from conformance.targets import seeding
 from conformance.targets.base import (
     READ_ONLY_OPERATIONS,
-    Client,
     Notice,
     Session,
     Target,
     explain,
     shielded,
 )
-from conformance.transport import (
-    LOOPBACK_CREDENTIALS,
-    Transport,
-    TransportSettings,
-    ca_bundle,
-    credentials_from_chain,
-    default_endpoint,
-)
+from conformance.transport import Client, Transport, TransportSettings
 
 TEARDOWN_RESERVE = 1
 """Budget kept back for the DeleteCollection of a seeded run."""
@@ -60,24 +52,6 @@ def check_endpoint_url(url: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise UsageError(f"--endpoint-url {url!r} is not an http(s) URL")
     return url
-
-
-def is_loopback(url: str) -> bool:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def resolve_credentials(config: RunConfig, url: str) -> botocore.credentials.Credentials | None:
-    """boto3's chain; a loopback emulator without configured credentials gets dummy ones."""
-    found = credentials_from_chain(config.profile)
-    if found is None and not config.aws and is_loopback(url):
-        return LOOPBACK_CREDENTIALS
-    return found
 
 
 class EndpointTarget(Target):
@@ -112,8 +86,10 @@ class EndpointTarget(Target):
         return cleanup_command(self.config, self.config.endpoint_url, collection_id)
 
     def transport(self) -> Transport:
-        credentials = self._credentials or resolve_credentials(self.config, self.url)
-        self.signing = LOOPBACK_SIGNING if credentials is LOOPBACK_CREDENTIALS else "chain"
+        signing = self._credentials or for_endpoint(
+            self.url, profile=self.config.profile, aws=self.config.aws
+        )
+        self.signing = LOOPBACK_SIGNING if signing is LOOPBACK_CREDENTIALS else "chain"
         settings = TransportSettings(
             endpoint_url=self.url,
             region=self.config.region,
@@ -123,7 +99,17 @@ class EndpointTarget(Target):
             deadline_s=self.config.request_timeout_s,
             verify=ca_bundle(self.config.ca_bundle, self.config.profile),
         )
-        return Transport(settings, credentials)
+        return Transport(settings, signing)
+
+    @contextmanager
+    def connected(self) -> Iterator[Transport]:
+        """A transport to this target, for commands that choose their own requests (parity,
+        cleanup): a run's credentials, TLS settings and budget, and no collection set up."""
+        transport = self.transport()
+        try:
+            yield transport
+        finally:
+            transport.close()
 
     def open(self, notice: Notice) -> AbstractContextManager[Session]:
         return self._open(notice)

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 from conformance.config import RunConfig
+from conformance.credentials import LOOPBACK_CREDENTIALS
 from conformance.errors import UsageError
 from conformance.targets.base import Notice, Session
 from conformance.targets.endpoint import EndpointTarget
-from conformance.transport import LOOPBACK_CREDENTIALS
+from conformance.transport import Transport
 
 DESCRIPTION = "embedded reference"
 
@@ -42,9 +43,20 @@ class ReferenceTarget(EndpointTarget):
 
     @contextmanager
     def _serve(self, notice: Notice) -> Iterator[Session]:
+        with self._serving(), self._open(notice) as session:
+            yield session
+
+    @contextmanager
+    def connected(self) -> Iterator[Transport]:
+        with self._serving(), super().connected() as transport:
+            yield transport
+
+    @contextmanager
+    def _serving(self) -> Iterator[None]:
+        """The reference, up on an ephemeral port for the block (the target's url points at
+        it)."""
         from conformance.reference.server import ReferenceServer
 
         with ReferenceServer(port=0, faults=self.config.faults, quiet=True) as server:
             self.url = server.url
-            with self._open(notice) as session:
-                yield session
+            yield

@@ -23,7 +23,8 @@ from typing import Any
 
 from conformance.errors import ConformanceError, UsageError
 from conformance.exchange import Exchange
-from conformance.targets.base import Client, explain
+from conformance.targets.base import explain
+from conformance.transport import Client
 
 LONG_USER_ID = (
     "conformance.Long-user_ID:"

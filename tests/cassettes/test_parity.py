@@ -54,6 +54,26 @@ def test_an_unreachable_target_cannot_be_verified(gate_cassette: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("command", ["parity", "run"])
+def test_parity_picks_credentials_as_a_run_does(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No credentials and a remote endpoint: both refuse before sending (dummy credentials are
+    for loopback emulators only; parity used to sign with them for any endpoint)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    remote = ["--endpoint-url", "http://emulator.invalid:4566"]
+    argv = ["parity", "--cassette", "aws-example-search-users", *remote]
+    assert main(argv if command == "parity" else ["run", *remote]) == 4
+    assert "no AWS credentials found" in capsys.readouterr().err
+
+
 def test_generated_ids_are_numbered_consistently_on_each_side() -> None:
     ours, theirs = References(), References()
     a = normalise({"FaceId": "f-1", "Faces": [{"FaceId": "f-1"}, {"FaceId": "f-2"}]}, ours, 0.01)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 
 from conformance.evidence import Evidence
-from conformance.exchange import Exchange, parse_error_type
+from conformance.exchange import RAW, Exchange, TransportStats, parse_error_type
 
 
 def ex(
@@ -123,3 +124,22 @@ def test_a_filtered_listing_is_not_the_whole_collection() -> None:
     ]
     view = Evidence(log).view(log[1])
     assert view is not None and view.faces is None
+
+
+def test_refused_and_throttled_answers_are_told_apart() -> None:
+    denied = ex(1, "SearchUsers", {}, {"__type": "AccessDeniedException"}, status=400)
+    throttled = ex(2, "SearchUsers", {}, {"__type": "ThrottlingException"}, status=400)
+    invalid = ex(3, "SearchUsers", {}, {"__type": "InvalidParameterException"}, status=400)
+    assert (denied.refused, denied.throttled) == (True, False)
+    assert (throttled.refused, throttled.throttled) == (False, True)
+    assert not invalid.refused and not invalid.throttled
+
+
+def test_stats_of_recorded_exchanges_count_every_attempt() -> None:
+    retried = dataclasses.replace(ex(1, "SearchUsers", {}, {}), attempts=3, label="boundary:x")
+    failed = ex(2, "ListUsers", {}, {"__type": "InternalServerError"}, status=500)
+    raw = dataclasses.replace(ex(3, "SearchUsers", {}, {}), operation=None)
+    stats = TransportStats.of([retried, failed, raw])
+    assert stats.sent == {"SearchUsers": 3, "ListUsers": 1, RAW: 1}
+    assert stats.phases == {"boundary": 3, "ListUsers": 1, "raw": 1}
+    assert (stats.total, stats.retries, stats.server_errors, stats.throttled) == (5, 2, 1, 0)

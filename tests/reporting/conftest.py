@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from conformance.exchange import Exchange
+from conformance.exchange import JSON_CONTENT_TYPE, Exchange, TransportStats
 from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Finding, Level, Rule, RuleVerdict, Status
-from conformance.transport import JSON_CONTENT_TYPE, TransportStats
 
 ExchangeFactory = Callable[..., Exchange]
 
