@@ -43,7 +43,7 @@ def gate(run_config: RunConfig) -> Outcome:
     """Run the gate and write its reports; a run that cannot verify is an outcome too."""
     from conformance.engine import run
     from conformance.errors import ConformanceError
-    from conformance.reports import write_reports
+    from conformance.reporting.files import write_reports
     from conformance.shared_run import Outcome
 
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.reports import render_catalog
+from conformance.reporting.markdown import render_catalog
 from conformance.rules import catalog
 
 README = Path(__file__).resolve().parents[1] / "README.md"

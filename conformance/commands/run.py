@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conformance import cassettes, engine, reports
+from conformance import cassettes, engine
 from conformance.config import (
     DEFAULT_MAX_REQUESTS,
     DEFAULT_REGION,
@@ -22,6 +22,9 @@ from conformance.config import (
     RunConfig,
 )
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
+from conformance.reporting.console import ProgressDisplay, print_plan, print_summary
+from conformance.reporting.files import write_reports
+from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.settle import settle_seconds
 
@@ -193,7 +196,7 @@ def check_report_dir(path: Path) -> None:
 
 
 def warn(message: str) -> None:
-    print(f"searchusers-conformance: warning: {reports.redact(message)}", file=sys.stderr)
+    print(f"searchusers-conformance: warning: {redact(message)}", file=sys.stderr)
 
 
 def keep_state_in(state_dir: Path) -> None:
@@ -221,7 +224,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def write(result: RunResult, report_dir: Path) -> None:
-    for path in reports.write_reports(result, report_dir):
+    for path in write_reports(result, report_dir):
         print(f"wrote {path}", file=sys.stderr)
 
 
@@ -229,17 +232,15 @@ def gate(config: RunConfig) -> int:
     prepared = engine.prepare(config)
     plan = prepared.plan
     if config.cassette is None:
-        reports.print_plan(
-            plan.operations, budget=plan.budget, target=plan.target, phases=plan.phases
-        )
+        print_plan(plan.operations, budget=plan.budget, target=plan.target, phases=plan.phases)
         print(f"seed {plan.seed} (repeat this run with --seed {plan.seed})", file=sys.stderr)
     for note in plan.notes:
-        print(f"note: {reports.redact(note)}", file=sys.stderr)
-    with reports.ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
+        print(f"note: {redact(note)}", file=sys.stderr)
+    with ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
         result = engine.run(config, prepared=prepared, progress=progress, notice=warn)
         progress.finish(result.stats)
     written = config.report_dir / "report.json" if config.report_dir is not None else None
-    reports.print_summary(result, full_report=str(written) if written else None)
+    print_summary(result, full_report=str(written) if written else None)
     if config.report_dir is not None:
         write(result, config.report_dir)
     return result.exit_code

@@ -1,5 +1,7 @@
-"""The pieces behind `conformance.reports` (console, report files, reproductions, redaction).
+"""Every output of a run: the console (plan, progress, summary), the report files, the
+reproductions of each failure, and the redaction every byte written passes through.
 
-Named apart from `conformance.reports` because the project ignores `reports/` folders (that is
-where users' report files land), which would keep a `reports/` package out of git and wheels.
+One module per output (`console`, `files`, `json_report`, `junit`, `markdown`, `reproduce`,
+`redact`), imported by name: this package stays empty so the transport can use `redact`
+without loading the renderers.
 """

@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 from conformance.reporting.failures import endpoint, failure_text
-from conformance.reports import redact
+from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Level, Status

@@ -15,8 +15,8 @@ import boto3
 
 from conformance.reference.faces import person_image
 from conformance.reference.server import ReferenceServer
+from conformance.reporting.files import write_reports
 from conformance.reporting.reproduce import Endpoint, reproduce
-from conformance.reports import write_reports
 from conformance.results import RunSettings
 from conformance.rules.base import Finding, RuleVerdict, Status
 from tests.reporting.conftest import make_exchange, make_result, make_rule

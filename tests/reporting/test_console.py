@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from conformance.reports import ProgressDisplay, make_console, print_plan, print_summary
+from conformance.reporting.console import ProgressDisplay, make_console, print_plan, print_summary
 from conformance.results import RunResult
 from conformance.rules.base import Level, RuleVerdict, Status
 from tests.reporting.conftest import failing_verdict, make_exchange, make_result, make_rule

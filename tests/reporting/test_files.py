@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conformance.errors import EXIT_UNVERIFIED, UsageError
-from conformance.reports import REPORT_FILES, render_catalog, write_reports
+from conformance.reporting.files import REPORT_FILES, write_reports
+from conformance.reporting.markdown import render_catalog
 from conformance.results import RunResult, RunSettings
 from conformance.rules.base import Level
 from tests.reporting.conftest import failing_verdict, make_exchange, make_result, make_rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from conformance.reports import make_console, print_summary
+from conformance.reporting.console import make_console, print_summary
 from conformance.rules.base import Finding, RuleVerdict, Status
 from tests.reporting.conftest import make_exchange, make_result, make_rule
 

@@ -7,8 +7,7 @@ import dataclasses
 import io
 import threading
 
-from conformance.reporting.console import STATUS_INTERVAL_S
-from conformance.reports import ProgressDisplay, make_console
+from conformance.reporting.console import STATUS_INTERVAL_S, ProgressDisplay, make_console
 from tests.reporting.conftest import make_exchange
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conformance.reports import redact
+from conformance.reporting.redact import redact
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 

@@ -1,8 +1,5 @@
-"""Every output of a run: the console (plan, progress, summary) and the report files.
-
-One entry point per output so commands, the pytest plugin and benchmarks share them; every byte
-written passes through `redact`.
-"""
+"""The report files of a run, written together: junit.xml, report.json, report.md and the
+files their reproductions read (images, long bodies)."""
 
 from __future__ import annotations
 
@@ -10,13 +7,12 @@ from pathlib import Path
 
 from conformance.errors import UsageError
 from conformance.reporting.attachments import FOLDER, Attachment
-from conformance.reporting.console import ProgressDisplay, make_console, print_plan, print_summary
-from conformance.reporting.failures import cited, endpoint, failure_text, verdict_line
+from conformance.reporting.failures import cited, endpoint
 from conformance.reporting.json_report import render_json
 from conformance.reporting.junit import render_junit
-from conformance.reporting.markdown import render_catalog, render_markdown
+from conformance.reporting.markdown import render_markdown
 from conformance.reporting.redact import redact
-from conformance.reporting.reproduce import Endpoint, Reproduction, reproduce
+from conformance.reporting.reproduce import reproduce
 from conformance.results import RunResult
 
 REPORT_FILES = ("junit.xml", "report.json", "report.md")
@@ -63,23 +59,3 @@ def attachments(result: RunResult) -> list[Attachment]:
                 for attachment in reproduce(exchange, where).attachments:
                     found.setdefault(attachment.name, attachment)
     return list(found.values())
-
-
-__all__ = [
-    "REPORT_FILES",
-    "Endpoint",
-    "ProgressDisplay",
-    "Reproduction",
-    "failure_text",
-    "make_console",
-    "print_plan",
-    "print_summary",
-    "redact",
-    "render_catalog",
-    "render_json",
-    "render_junit",
-    "render_markdown",
-    "reproduce",
-    "verdict_line",
-    "write_reports",
-]
