@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -31,6 +32,7 @@ def _verdict(verdict: RuleVerdict, gating: bool, where: Endpoint) -> dict[str, A
         "family": rule.family,
         "statement": rule.statement,
         "source": rule.source,
+        "sources": [dataclasses.asdict(s) for s in rule.sources],
         "leaves_open": rule.leaves_open,
         "status": verdict.status.value,
         "fails_gate": gating,

@@ -35,9 +35,14 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def render_catalog(rules: Iterable[Rule]) -> str:
     """The rule catalog as a markdown table, with what each rule deliberately leaves open."""
     rows = [
-        [f"`{r.id}`", r.level.value, r.statement, r.source, r.leaves_open or "-"] for r in rules
+        [f"`{r.id}`", r.level.value, r.statement, _sources(r), r.leaves_open or "-"] for r in rules
     ]
     return "\n".join(_table(["id", "level", "statement", "source", "leaves open"], rows)) + "\n"
+
+
+def _sources(rule: Rule) -> str:
+    """Each source with its page linked, where it has one."""
+    return "; ".join(s.markdown() for s in rule.sources) if rule.sources else rule.source
 
 
 def render_markdown(result: RunResult) -> str:

@@ -9,9 +9,11 @@ every rule gets exercised, and the same checks then judge a live run or a casset
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from conformance.rules.sources import Source
 
 if TYPE_CHECKING:
     from conformance.evidence import Evidence
@@ -65,6 +67,7 @@ class Rule:
     id: str
     statement: str
     source: str
+    """Where the rule comes from, as one line (`sources` rendered, or a rule's own text)."""
     level: Level
     family: str
     check: Check = field(repr=False, compare=False)
@@ -74,6 +77,8 @@ class Rule:
     """Only requests a read-only run never sends can exercise it: writes, or an operation
     outside the four reads (to a target, an operation it does not know may be a write). A
     read-only run reports it not verified for that reason, not as a gap in coverage."""
+    sources: tuple[Source, ...] = ()
+    """The same as data: kind, page or model shape, the words relied on (README links them)."""
 
     def __reduce__(self) -> tuple[Callable[[str], Rule], tuple[str]]:
         """A rule pickles as its id (its check is often a closure): xdist workers share one
@@ -100,21 +105,36 @@ def rule(
     id: str,
     statement: str,
     *,
-    source: str,
+    source: str | Source | Sequence[Source],
     family: str,
     level: Level = Level.MUST,
     leaves_open: str = "",
     needs_writes: bool = False,
 ) -> Callable[[Check], Check]:
-    """Register a check function as a rule of the catalog (ids are unique and stable)."""
+    """Register a check function as a rule of the catalog (ids are unique and stable).
+
+    `source` is where the rule comes from: `conformance.rules.sources` values (a page, a model
+    shape, the words relied on), or plain text for a rule not yet given structured sources.
+    """
 
     def register(check: Check) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"duplicate rule id {id!r}")
-        _REGISTRY[id] = Rule(id, statement, source, level, family, check, leaves_open, needs_writes)
+        sources = _structured(source)
+        text = "; ".join(s.text() for s in sources) if sources else str(source)
+        _REGISTRY[id] = Rule(
+            id, statement, text, level, family, check, leaves_open, needs_writes, sources
+        )
         return check
 
     return register
+
+
+def _structured(source: str | Source | Sequence[Source]) -> tuple[Source, ...]:
+    """The sources as data; () for a rule that still gives its source as text."""
+    if isinstance(source, str):
+        return ()
+    return (source,) if isinstance(source, Source) else tuple(source)
 
 
 def by_id(rule_id: str) -> Rule:

@@ -21,6 +21,7 @@ from conformance.evidence import Evidence
 from conformance.evidence.reading import body_of, matches_of, search_request
 from conformance.rules.base import Finding, Level, passed, rule, violated
 from conformance.rules.metamorphic import unsettled
+from conformance.rules.sources import api, model
 
 FAMILY = "results"
 AWS_VECTOR_CAP = 4096
@@ -30,8 +31,14 @@ AWS_VECTOR_CAP = 4096
 @rule(
     "results.complete-at-zero",
     "A search at UserMatchThreshold 0 returns every other user that has a face, up to MaxUsers.",
-    source="doc: UserMatchThreshold is the minimum similarity and similarities lie in 0..100; "
-    "MaxUsers is the maximum number of users returned",
+    source=(
+        api(
+            "SearchUsers",
+            "Optional value that specifies the minimum confidence in the matched UserID to return.",
+        ),
+        model("UserMatch.Similarity", note="0..100"),
+        api("SearchUsers", "Maximum number of identities to return."),
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open=f"Collections with more than {AWS_VECTOR_CAP} faces; the default MaxUsers (only "

@@ -13,6 +13,7 @@ from conformance.evidence.reading import TRANSITIONAL, Match, body_of, matches_o
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level
 from conformance.rules.per_exchange import judged, search_rule
+from conformance.rules.sources import SEARCHABLE_ONCE_ASSOCIATED, api
 
 FAMILY = "consistency"
 
@@ -33,7 +34,9 @@ def _each_user(
 @search_rule(
     "consistency.matches-listed",
     "Every matched user is listed by a complete ListUsers of the same epoch.",
-    source="doc: ListUsers lists the collection's UserIDs",
+    source=api(
+        "ListUsers", "Returns metadata of the User such as UserID in the specified collection."
+    ),
     family=FAMILY,
 )
 def matches_listed(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -47,7 +50,7 @@ def matches_listed(exchange: Exchange, view: CollectionView | None) -> Finding |
     "consistency.matches-have-faces",
     "Every matched user has at least one face in a complete ListFaces of the same epoch "
     "(a user without faces never matches).",
-    source="doc: a user becomes searchable once at least one face is associated",
+    source=SEARCHABLE_ONCE_ASSOCIATED,
     family=FAMILY,
 )
 def matches_have_faces(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -73,7 +76,7 @@ def _status_problem(exchange: Exchange, view: CollectionView, match: Match) -> s
 @search_rule(
     "consistency.status",
     "A matched user's UserStatus equals the one ListUsers reported in the same epoch.",
-    source="doc: UserStatus 'The status of the user'",
+    source=api("SearchUsers", "The status of the user matched to a provided FaceID."),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="A change out of UPDATING/CREATING between the two reads (asynchronous).",

@@ -13,6 +13,7 @@ from conformance.evidence.reading import body_of, search_request
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, violated
 from conformance.rules.per_exchange import judged, search_rule
+from conformance.rules.sources import api
 
 FAMILY = "echo"
 
@@ -36,7 +37,11 @@ def _echo(exchange: Exchange, kind: str, member: str, other: str) -> Finding | N
 @search_rule(
     "echo.searched-user",
     "A search by UserId answers SearchedUser.UserId equal to it exactly, and no SearchedFace.",
-    source="doc: SearchedUser 'the UserID that was used to search'; AWS example",
+    source=api(
+        "SearchUsers",
+        "Contains the ID of the UserID that was used to search for matches in a collection.",
+        note="and AWS's example",
+    ),
     family=FAMILY,
     leaves_open="What is echoed when both UserId and FaceId are sent.",
 )
@@ -47,7 +52,10 @@ def searched_user(exchange: Exchange, view: CollectionView | None) -> Finding | 
 @search_rule(
     "echo.searched-face",
     "A search by FaceId answers SearchedFace.FaceId equal to it exactly, and no SearchedUser.",
-    source="doc: SearchedFace 'the ID of a face that was used to search'",
+    source=api(
+        "SearchUsers",
+        "Contains the ID of a face that was used to search for matches in a collection.",
+    ),
     family=FAMILY,
     leaves_open="What is echoed when both UserId and FaceId are sent.",
 )
@@ -59,8 +67,10 @@ def searched_face(exchange: Exchange, view: CollectionView | None) -> Finding | 
     "echo.face-model-version",
     "A successful search answers a non-empty FaceModelVersion, equal to the collection's as "
     "DescribeCollection (or ListFaces) reported it in the same epoch.",
-    source="doc: FaceModelVersion 'of the face detection model associated with the input "
-    "CollectionId'",
+    source=api(
+        "SearchUsers",
+        "Version number of the face detection model associated with the input CollectionId.",
+    ),
     family=FAMILY,
 )
 def face_model_version(exchange: Exchange, view: CollectionView | None) -> Finding | None:

@@ -21,6 +21,15 @@ from conformance.evidence.reading import (
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import search_rule
+from conformance.rules.sources import (
+    api,
+    code,
+    common_errors,
+    guide,
+    json_protocol,
+    model,
+    observed,
+)
 from conformance.schemas import validate_error
 
 FAMILY = "errors"
@@ -88,8 +97,12 @@ INVALID_PARAMETER = "InvalidParameterException"
     "An error response names its type in the body's __type (the only place botocore, and so "
     "boto3 and the AWS CLI, reads it), and the type is one of SearchUsers' documented errors "
     "or a common AWS JSON 1.1 protocol/authentication error.",
-    source="model: SearchUsers errors; doc: AWS Common Errors and the JSON 1.1 protocol; code: "
-    "botocore parsers.BaseJSONParser._do_error_parse",
+    source=(
+        model("SearchUsers", note="its errors"),
+        common_errors(),
+        json_protocol(),
+        code("botocore parsers.BaseJSONParser._do_error_parse"),
+    ),
     family=FAMILY,
     leaves_open="Smithy's awsJson1_1 rules also read X-Amzn-Errortype and a body code (before "
     "__type); the gate follows botocore, the client of record: a type only there reaches every "
@@ -132,7 +145,11 @@ def expected_statuses(kind: str | None) -> tuple[str, range | tuple[int, ...]]:
     "errors.status",
     "An error's HTTP status matches its type: 400 for the documented client errors, 4xx for "
     "other client errors, 500 for InternalServerError, 400 or 5xx for ThrottlingException.",
-    source="doc: SearchUsers API reference (HTTP status per error); AWS Common Errors",
+    source=(
+        api("SearchUsers", note="HTTP status per error"),
+        guide("error-handling", "developer guide: error handling", note="status codes"),
+        common_errors(),
+    ),
     family=FAMILY,
 )
 def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -151,8 +168,11 @@ def status(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     "errors.body",
     "An error body is a valid AWS JSON 1.1 error document as botocore reads it: the type in "
     "__type (optionally namespace#-prefixed or :suffixed) and, when present, a string message.",
-    source="doc: AWS JSON 1.1 error responses; developer guide error example; code: botocore "
-    "parsers.BaseJSONParser._do_error_parse",
+    source=(
+        json_protocol(note="error responses"),
+        guide("error-handling", "developer guide: error handling", note="its error example"),
+        code("botocore parsers.BaseJSONParser._do_error_parse"),
+    ),
     family=FAMILY,
     leaves_open="The exact error messages. An X-Amzn-Errortype header or a body code beside "
     "__type (Smithy reads them first; botocore ignores them).",
@@ -173,7 +193,12 @@ def body(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     "A well-formed search (schema-valid, exactly one of UserId/FaceId) of a collection known "
     "not to exist gets ResourceNotFoundException, not InvalidParameterException: this also "
     "shows that ids at the format boundaries are accepted.",
-    source="model: ResourceNotFoundException; obs: unknown CollectionId",
+    source=(
+        model(
+            "ResourceNotFoundException", "The resource specified in the request cannot be found."
+        ),
+        observed("AWS answers", note="ResourceNotFoundException to an unknown CollectionId"),
+    ),
     family=FAMILY,
 )
 def unknown_collection(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -227,7 +252,7 @@ def _typed(exchange: Exchange, view: CollectionView | None, kind: str) -> Findin
 @search_rule(
     "errors.unknown-user",
     "A well-formed UserId absent from a complete ListUsers listing (same epoch) gets a 4xx.",
-    source="obs: AWS answers InvalidParameterException for an unknown UserId",
+    source=observed("AWS answers", note="InvalidParameterException for an unknown UserId"),
     family=FAMILY,
 )
 def unknown_user(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -237,7 +262,7 @@ def unknown_user(exchange: Exchange, view: CollectionView | None) -> Finding | N
 @search_rule(
     "errors.unknown-user-type",
     "That rejection is InvalidParameterException.",
-    source="obs: AWS CLI output 'InvalidParameterException: Request has invalid parameters'",
+    source=observed("AWS CLI output", "InvalidParameterException: Request has invalid parameters"),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="The message text.",
@@ -249,7 +274,7 @@ def unknown_user_type(exchange: Exchange, view: CollectionView | None) -> Findin
 @search_rule(
     "errors.unknown-face",
     "A well-formed FaceId absent from a complete ListFaces listing (same epoch) gets a 4xx.",
-    source="doc: FaceId 'ID for the existing face'; AWS's own answer is undocumented (NONE)",
+    source=api("SearchUsers", "ID for the existing face.", note="AWS's own answer is undocumented"),
     family=FAMILY,
 )
 def unknown_face(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -259,8 +284,11 @@ def unknown_face(exchange: Exchange, view: CollectionView | None) -> Finding | N
 @search_rule(
     "errors.unknown-face-type",
     "That rejection is InvalidParameterException.",
-    source="obs: none for SearchUsers; parity with SearchFaces ('faceId was not found in the "
-    "collection.') and with an unknown UserId",
+    source=observed(
+        "SearchFaces answers",
+        "faceId was not found in the collection.",
+        note="none for SearchUsers: parity with SearchFaces and with an unknown UserId",
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="The message text.",

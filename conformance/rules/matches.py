@@ -22,6 +22,7 @@ from conformance.evidence.reading import (
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import judged, search_rule
+from conformance.rules.sources import api, model, observed
 
 FAMILY = "results"
 
@@ -33,7 +34,7 @@ def _answered(exchange: Exchange) -> bool:
 @search_rule(
     "results.order",
     "UserMatches are ordered by Similarity, highest first (equal scores in any order).",
-    source="doc: SearchUsers 'ordered by similarity score with the highest similarity first'",
+    source=api("SearchUsers", "ordered by similarity score with the highest similarity first"),
     family=FAMILY,
     leaves_open="The order of users with equal Similarity.",
 )
@@ -53,7 +54,11 @@ def order(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     "results.threshold",
     "Every Similarity is at least the effective UserMatchThreshold (80 when omitted), "
     "allowing for float32 rounding.",
-    source="doc: UserMatchThreshold 'minimum confidence in the matched UserID', default 80",
+    source=api(
+        "SearchUsers",
+        "Optional value that specifies the minimum confidence in the matched UserID to return. "
+        "Default value of 80.",
+    ),
     family=FAMILY,
     leaves_open="Whether a score exactly equal to the threshold is returned.",
 )
@@ -74,7 +79,7 @@ def threshold(exchange: Exchange, view: CollectionView | None) -> Finding | None
 @search_rule(
     "results.range",
     "Every Similarity lies within 0..100.",
-    source="model: Percent (min 0, max 100)",
+    source=model("Percent", note="min 0, max 100"),
     family=FAMILY,
 )
 def similarity_range(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -91,7 +96,10 @@ def similarity_range(exchange: Exchange, view: CollectionView | None) -> Finding
 @search_rule(
     "results.max-users",
     "UserMatches holds at most MaxUsers entries when MaxUsers is given, and never more than 500.",
-    source="model: MaxUsers 1..500, UserMatchList max 500",
+    source=(
+        model("SearchUsersRequest.MaxUsers", note="1..500"),
+        model("UserMatchList", note="at most 500"),
+    ),
     family=FAMILY,
     leaves_open="How many users are returned when MaxUsers is omitted (up to 500).",
 )
@@ -110,7 +118,11 @@ def max_users(exchange: Exchange, view: CollectionView | None) -> Finding | None
 @search_rule(
     "results.unique",
     "No user appears twice in UserMatches.",
-    source="doc: UserId 'Unique within the collection'; one entry per matched user",
+    source=api(
+        "SearchUsers",
+        "A provided ID for the UserID. Unique within the collection.",
+        note="so one entry per matched user",
+    ),
     family=FAMILY,
 )
 def unique(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -129,8 +141,18 @@ def unique(exchange: Exchange, view: CollectionView | None) -> Finding | None:
 @search_rule(
     "results.self-excluded",
     "A search by UserId never returns that user among its own matches.",
-    source="obs: AWS re:Post answer by AWS and observed responses; a self-match would defeat "
-    "the documented purpose (find the closest other UserID)",
+    source=(
+        observed(
+            "AWS re:Post answer by AWS, and observed responses",
+            note="the searched UserId is not among its own matches",
+        ),
+        api(
+            "SearchUsers",
+            "This API can be used to find the closest UserID (with a highest similarity) to "
+            "associate a face.",
+            note="a self-match would defeat it",
+        ),
+    ),
     family=FAMILY,
 )
 def self_excluded(exchange: Exchange, view: CollectionView | None) -> Finding | None:
@@ -154,7 +176,10 @@ OWN_FACE_FLOOR = 50.0
     "A user whose only face (complete ListFaces, same epoch) is F, returned by a search by "
     "FaceId F, scores at least 50: Similarity is a percentage and a face is as similar to "
     "itself as anything can be.",
-    source="doc: SearchUsers example (a face's user returned at 100.0); model: Percent 0..100",
+    source=(
+        api("SearchUsers", note="its example returns a face's user at 100.0"),
+        model("Percent", note="0..100"),
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="The exact self-similarity (AWS's example says 100.0); users with several "

@@ -28,6 +28,7 @@ from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, rule, violated
 from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.settling import settled_from
+from conformance.rules.sources import api
 
 FAMILY = "metamorphic"
 
@@ -156,7 +157,10 @@ def threshold_problems(low: Answer, high: Answer) -> list[str]:
     "For one query, the same explicit MaxUsers and thresholds t1 < t2, when the t1 result is "
     "not truncated, the t2 result is exactly the t1 matches scoring above t2, with the same "
     "scores.",
-    source="doc: UserMatchThreshold is a minimum on the returned scores",
+    source=api(
+        "SearchUsers",
+        "Optional value that specifies the minimum confidence in the matched UserID to return.",
+    ),
     family=FAMILY,
     leaves_open="Whether matches scoring exactly t2 are kept.",
 )
@@ -201,7 +205,9 @@ def prefix_problems(small: Answer, large: Answer) -> list[str]:
     "metamorphic.max-users-prefix",
     "For one query and the same threshold, the result for MaxUsers k1 is the first k1 users "
     "of the result for MaxUsers k2 > k1 (users tied at the k1-th score may swap).",
-    source="doc: MaxUsers 'Maximum number of identities to return'; results ordered by score",
+    source=api(
+        "SearchUsers", "Maximum number of identities to return.", note="results ordered by score"
+    ),
     family=FAMILY,
     leaves_open="Which of several users tied at the cut-off score are returned.",
 )
@@ -234,7 +240,9 @@ def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
     "metamorphic.deterministic",
     "Identical requests in the same epoch get the same outcome: same status class and error "
     "type, and the same users with the same scores.",
-    source="doc: a search reads the collection; nothing changed between the two requests",
+    source=api(
+        "SearchUsers", note="a search reads the collection; nothing changed between the requests"
+    ),
     family=FAMILY,
     leaves_open="The order of users with equal scores; server errors (transient by nature); "
     "collections with associations in progress (UPDATING users); an answer that contradicted "
@@ -260,8 +268,12 @@ def deterministic(evidence: Evidence) -> Iterator[Finding]:
     "metamorphic.face-finds-owner",
     "A FaceId associated to user U (ListFaces, same epoch), searched with UserMatchThreshold 0 "
     "and an explicit MaxUsers, finds U unless the result is full.",
-    source="doc: SearchUsers finds 'the closest UserID' for a face; a face is closest to its "
-    "own user",
+    source=api(
+        "SearchUsers",
+        "This API can be used to find the closest UserID (with a highest similarity) to "
+        "associate a face.",
+        note="a face is closest to its own user",
+    ),
     family=FAMILY,
 )
 def face_finds_owner(exchange: Exchange, view: CollectionView | None) -> Finding | None:

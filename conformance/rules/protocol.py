@@ -12,6 +12,7 @@ from conformance.evidence import Evidence
 from conformance.evidence.reading import outcome, request_of
 from conformance.exchange import Exchange, operation_from_target, rekognition_operations
 from conformance.rules.base import Finding, Level, passed, rule, violated
+from conformance.rules.sources import json_protocol, observed
 
 FAMILY = "protocol"
 SERIALIZATION = "SerializationException"
@@ -52,7 +53,7 @@ def _typed(exchanges: Iterator[Exchange], wanted: str) -> Iterator[Finding]:
 @rule(
     "protocol.malformed-body",
     "A SearchUsers request whose body is not a JSON object gets a 4xx.",
-    source="doc: AWS JSON 1.1 protocol (the body is a JSON object)",
+    source=json_protocol(note="the body is a JSON object"),
     family=FAMILY,
 )
 def malformed_body(evidence: Evidence) -> Iterator[Finding]:
@@ -62,7 +63,9 @@ def malformed_body(evidence: Evidence) -> Iterator[Finding]:
 @rule(
     "protocol.serialization-exception",
     "That rejection is SerializationException.",
-    source="obs: AWS JSON 1.1 endpoints answer SerializationException to unparsable bodies",
+    source=observed(
+        "AWS JSON 1.1 endpoints", note="answer SerializationException to unparsable bodies"
+    ),
     family=FAMILY,
     level=Level.SHOULD,
 )
@@ -73,7 +76,7 @@ def serialization_exception(evidence: Evidence) -> Iterator[Finding]:
 @rule(
     "protocol.unknown-operation",
     "A request with a missing or unknown X-Amz-Target gets a 4xx.",
-    source="doc: AWS JSON 1.1 protocol (X-Amz-Target names the operation)",
+    source=json_protocol(note="X-Amz-Target names the operation"),
     family=FAMILY,
     needs_writes=True,
 )
@@ -84,7 +87,7 @@ def unknown_operation(evidence: Evidence) -> Iterator[Finding]:
 @rule(
     "protocol.unknown-operation-type",
     "That rejection is UnknownOperationException.",
-    source="obs: AWS JSON 1.1 endpoints answer UnknownOperationException",
+    source=observed("AWS JSON 1.1 endpoints", note="answer UnknownOperationException"),
     family=FAMILY,
     needs_writes=True,
     level=Level.SHOULD,

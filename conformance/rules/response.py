@@ -14,6 +14,7 @@ from conformance.evidence.reading import (
 from conformance.exchange import JSON_CONTENT_TYPE, Exchange
 from conformance.rules.base import Finding, Level, passed, rule, violated
 from conformance.rules.per_exchange import SINGLE, judged, search_rule
+from conformance.rules.sources import code, json_protocol, model, observed
 
 FAMILY = "response"
 
@@ -38,7 +39,7 @@ def _media_type_among(exchange: Exchange, accepted: frozenset[str], what: str) -
 @search_rule(
     "response.json-body",
     "Every SearchUsers response body, success or error, is a JSON object.",
-    source="doc: AWS JSON 1.1 protocol (responses and errors are JSON documents)",
+    source=json_protocol(note="responses and errors are JSON documents"),
     family=FAMILY,
 )
 def json_body(exchange: Exchange, view: CollectionView | None) -> Finding:
@@ -52,7 +53,7 @@ def json_body(exchange: Exchange, view: CollectionView | None) -> Finding:
     "response.content-type",
     "Content-Type is a JSON media type (application/x-amz-json-1.1, application/x-amz-json-1.0 "
     "or application/json).",
-    source="doc: AWS JSON 1.1 protocol",
+    source=json_protocol(),
     family=FAMILY,
 )
 def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
@@ -62,7 +63,7 @@ def content_type(exchange: Exchange, view: CollectionView | None) -> Finding:
 @search_rule(
     "response.content-type-exact",
     "Content-Type is exactly application/x-amz-json-1.1 (parameters such as charset allowed).",
-    source="obs: AWS answers application/x-amz-json-1.1",
+    source=observed("AWS answers", note="application/x-amz-json-1.1"),
     family=FAMILY,
     level=Level.SHOULD,
 )
@@ -73,7 +74,10 @@ def content_type_exact(exchange: Exchange, view: CollectionView | None) -> Findi
 @search_rule(
     "response.request-id",
     "Every response carries a non-empty x-amzn-RequestId header.",
-    source="doc: AWS JSON 1.1 protocol; botocore reads it into ResponseMetadata.RequestId",
+    source=(
+        json_protocol(),
+        code("botocore parsers", note="read into ResponseMetadata.RequestId"),
+    ),
     family=FAMILY,
 )
 def request_id(exchange: Exchange, view: CollectionView | None) -> Finding:
@@ -94,7 +98,7 @@ def _schema_finding(exchange: Exchange, strict: bool) -> Finding | None:
     "response.schema",
     "A 2xx body is valid against the SearchUsers response schema (unknown members accepted"
     " unless --strict-schema).",
-    source="model: rekognition 2016-06-27 SearchUsersResponse",
+    source=model("SearchUsersResponse"),
     family=FAMILY,
     leaves_open="Members AWS may add later (unknown members are accepted by default).",
 )

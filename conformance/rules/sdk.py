@@ -23,6 +23,7 @@ from conformance.evidence import Evidence
 from conformance.evidence.reading import body_of
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, passed, rule, violated
+from conformance.rules.sources import code, json_protocol, model
 
 FAMILY = "sdk"
 EXCERPT = 60
@@ -78,8 +79,14 @@ def _judged(
     "An error reaches a boto3 caller as the type the response names: botocore reads it from "
     "the body's __type only, so every type the response names (X-Amzn-Errortype, code, "
     "__type) must be the Code boto3 raises, and a modeled error its modeled exception.",
-    source="code: botocore 1.44 parsers.BaseJSONParser._do_error_parse and "
-    "errorfactory.ClientExceptions.from_code, run on each answer; doc: AWS JSON 1.1 errors",
+    source=(
+        code(
+            "botocore 1.44 parsers.BaseJSONParser._do_error_parse and "
+            "errorfactory.ClientExceptions.from_code",
+            note="run on each answer",
+        ),
+        json_protocol(note="errors"),
+    ),
     family=FAMILY,
     leaves_open="Smithy's awsJson1_1 protocol tests read X-Amzn-Errortype first, then code, "
     "then __type; the gate follows botocore (boto3 and the AWS CLI are this package's clients "
@@ -134,8 +141,13 @@ def _not_caught(view: CallerView, kinds: set[str]) -> str:
     "Every member a 2xx answer carries reaches a boto3 caller through botocore's own parser "
     "for the operation: under its modeled name (not another spelling), with the type the "
     "model promises, and the body parses (null members count as absent).",
-    source="code: botocore 1.44 parsers.JSONParser with the installed Rekognition model, run "
-    "on each answer; model: the operation's output shape",
+    source=(
+        code(
+            "botocore 1.44 parsers.JSONParser",
+            note="with the installed Rekognition model, run on each answer",
+        ),
+        model("SearchUsersResponse", note="and each operation's output shape"),
+    ),
     family=FAMILY,
     leaves_open="Members the model does not know under any spelling (AWS adds members over "
     "time; --strict-schema judges them). An empty body for an operation whose output has no "

@@ -33,9 +33,17 @@ from conformance.evidence.reading import (
 from conformance.evidence.writes import USER_STATUSES, CollectionModel, pairing_members, replay
 from conformance.exchange import Exchange
 from conformance.rules.base import Check, Finding, Level, passed, rule, violated
+from conformance.rules.sources import SEARCHABLE_ONCE_ASSOCIATED, api, doc, model
 
 FAMILY = "stateful"
-DOC = "doc"
+
+#: AWS's UserStatus values, verbatim from the AssociateFaces API reference.
+CREATED = "CREATED - A UserID has been created, but has no FaceID(s) associated with it."
+UPDATING = (
+    "UPDATING - A UserID is being updated and there are current associations or "
+    "disassociations of FaceID(s) taking place."
+)
+ACTIVE = "ACTIVE - All associations or disassociations of FaceID(s) for a UserID are complete."
 
 stateful_rule = functools.partial(rule, family=FAMILY, needs_writes=True)
 """Every rule here judges reads against the run's own writes: a read-only run cannot exercise
@@ -109,7 +117,11 @@ def _has_room(exchange: Exchange, found: list[Mapping[str, Any]]) -> bool:
     "stateful.deleted-user-gone",
     "After a successful DeleteUser, until the UserId is created again, the user is never "
     "matched, listed, shown as a face's owner, or searchable by its UserId.",
-    source=f"{DOC}: DeleteUser deletes the UserID after disassociating its faces",
+    source=api(
+        "DeleteUser",
+        "Faces that are associated with the UserID are disassociated from the UserID before "
+        "deleting the specified UserID.",
+    ),
     leaves_open="which client error a search by the deleted UserId gets",
 )
 @_each("SearchUsers", "ListUsers", "ListFaces", refusals=True)
@@ -142,8 +154,17 @@ def deleted_user_gone(exchange: Exchange, state: CollectionModel) -> Iterator[Fi
     "stateful.created-listed",
     "Once IndexFaces reported face F (CreateUser created user U) and until it is deleted, a "
     "one-page unfiltered ListFaces (ListUsers) lists F (U) when the run's bounded wait is over.",
-    source=f"{DOC}: IndexFaces adds the detected faces to the collection; CreateUser creates a "
-    "UserID in the collection; the listings list the collection's faces and users",
+    source=(
+        api(
+            "IndexFaces",
+            "Detects faces in the input image and adds them to the specified collection.",
+        ),
+        api("CreateUser", "Creates a new User within a collection specified by CollectionId."),
+        api("ListFaces", "Returns metadata for faces in the specified collection."),
+        api(
+            "ListUsers", "Returns metadata of the User such as UserID in the specified collection."
+        ),
+    ),
     leaves_open="listings of several pages (no page holds them all); how soon a new face or "
     "user is listed within the wait",
 )
@@ -165,7 +186,13 @@ def created_listed(exchange: Exchange, state: CollectionModel) -> Iterator[Findi
     "stateful.indexed-face-searchable",
     "Once IndexFaces reported face F and until DeleteFaces deleted it, SearchUsers by FaceId F "
     "is not refused with a client error when the run's bounded wait is over.",
-    source=f"{DOC}: SearchUsers FaceId is the 'ID for the existing face'; IndexFaces adds it",
+    source=(
+        api("SearchUsers", "ID for the existing face."),
+        api(
+            "IndexFaces",
+            "Detects faces in the input image and adds them to the specified collection.",
+        ),
+    ),
     leaves_open="the matches such a search returns (other stateful and result rules judge them)",
 )
 @_each("SearchUsers", refusals=True)
@@ -182,7 +209,7 @@ def indexed_face_searchable(exchange: Exchange, state: CollectionModel) -> Itera
     "stateful.faceless-user-never-matches",
     "A user with no associated face is never in UserMatches and a search by it matches nobody "
     "(after a disassociation, only while the answer reports it UPDATING).",
-    source=f"{DOC}: a user becomes searchable once at least one face is associated",
+    source=SEARCHABLE_ONCE_ASSOCIATED,
     leaves_open="whether a search by a faceless UserId is refused or answered with no matches",
 )
 @_each("SearchUsers")
@@ -208,7 +235,10 @@ def faceless_user_never_matches(exchange: Exchange, state: CollectionModel) -> I
     "stateful.associated-face-finds-user",
     "Once AssociateFaces put face F on user U and U was reported settled, SearchUsers by F at "
     "UserMatchThreshold 0 with room under MaxUsers returns U.",
-    source=f"{DOC}: a user with an associated face is searchable; F matches itself",
+    source=(
+        SEARCHABLE_ONCE_ASSOCIATED,
+        api("SearchUsers", note="a face matches itself best"),
+    ),
     leaves_open="U's similarity value and rank; searches without an explicit threshold of 0",
 )
 @_each("SearchUsers")
@@ -262,14 +292,23 @@ def _register_ownership_rules() -> None:
         "stateful.association-listed",
         "Once AssociateFaces put face F on a settled user U, ListFaces shows F with UserId U and "
         "a one-page ListFaces filtered by UserId U includes F.",
-        f"{DOC}: ListFaces returns each face's UserId; filtering by UserId lists its faces",
+        (
+            api(
+                "ListFaces",
+                "An array of user IDs to filter results with when listing faces in a collection.",
+            ),
+            model("Face.UserId", "Unique identifier assigned to the user."),
+        ),
         "listings while the user is UPDATING",
     )
     former = (
         "stateful.disassociation-reflected",
         "After DisassociateFaces (or DeleteUser) took face F off user U and U settled, ListFaces "
         "never shows F with UserId U again until F is re-associated.",
-        f"{DOC}: DisassociateFaces removes the association between the face and the user",
+        api(
+            "DisassociateFaces",
+            "Removes the association between a Face supplied in an array of FaceIds and the User.",
+        ),
         "search similarities after a disassociation (no oracle for them)",
     )
     for released, (rule_id, statement, source, leaves_open) in ((False, current), (True, former)):
@@ -389,7 +428,11 @@ def _deletion_findings(exchange: Exchange, state: CollectionModel) -> Iterator[F
     "AssociateFaces/DisassociateFaces report FACE_NOT_FOUND for unknown or deleted faces and "
     "ASSOCIATED_TO_A_DIFFERENT_USER for another user's faces; DeleteFaces refuses associated "
     "faces with ASSOCIATED_TO_AN_EXISTING_USER; every reason is in the model's enum.",
-    source=f"{DOC}: service model enums UnsuccessfulFace(Association|Disassociation|Deletion)Reason",
+    source=(
+        model("UnsuccessfulFaceAssociationReason", note="enum"),
+        model("UnsuccessfulFaceDisassociationReason", note="enum"),
+        model("UnsuccessfulFaceDeletionReason", note="enum"),
+    ),
     leaves_open="LOW_MATCH_CONFIDENCE decisions; the reason for disassociating an unassociated "
     "face; DeleteFaces of unknown faces (reported or silently accepted)",
 )
@@ -417,7 +460,7 @@ def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
     "stateful.user-status-valid",
     "Every UserStatus in ListUsers, SearchUsers, AssociateFaces and DisassociateFaces answers "
     "is one of ACTIVE, UPDATING, CREATING, CREATED.",
-    source=f"{DOC}: service model enum UserStatus",
+    source=model("UserStatus", note="enum"),
 )
 def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
     for exchange in evidence.answered:
@@ -430,7 +473,10 @@ def user_status_valid(evidence: Evidence) -> Iterator[Finding]:
 @stateful_rule(
     "stateful.status-lifecycle",
     "A user that never had a face associated is never reported ACTIVE or UPDATING.",
-    source=f"{DOC}: CREATED = no faces yet; UPDATING/ACTIVE describe associations",
+    source=(
+        api("AssociateFaces", CREATED),
+        api("AssociateFaces", note="UPDATING and ACTIVE describe associations"),
+    ),
     leaves_open="CREATED vs CREATING for a new user; the status after all faces were removed",
 )
 @_each("ListUsers", "SearchUsers")
@@ -446,8 +492,11 @@ def status_lifecycle(exchange: Exchange, state: CollectionModel) -> Iterator[Fin
     "stateful.status-reaches-active",
     "A user holding faces is listed ACTIVE once the run's bounded wait after its last write is "
     "over (UPDATING must not outlast it).",
-    source=f"{DOC}: UPDATING while associations are in progress, ACTIVE once complete; "
-    "UPDATING 'will become ACTIVE in few seconds'",
+    source=(
+        api("AssociateFaces", UPDATING),
+        api("AssociateFaces", ACTIVE),
+        doc("developer guide (users)", "will become ACTIVE in few seconds"),
+    ),
     level=Level.SHOULD,
     leaves_open="how long UPDATING may last: the run waits --settle seconds (a cassette: as "
     "long as the recorded run waited)",
@@ -465,8 +514,11 @@ def status_reaches_active(exchange: Exchange, state: CollectionModel) -> Iterato
     "stateful.associated-user-not-created",
     "A user whose AssociateFaces succeeded, and whose face ListFaces shows under its UserId in "
     "the same epoch, is not reported CREATED once the run's bounded wait is over.",
-    source=f"{DOC}: AssociateFaces UserStatus: CREATED 'has no FaceID(s) associated with it'; "
-    "UPDATING while associations take place, ACTIVE once complete",
+    source=(
+        api("AssociateFaces", CREATED),
+        api("AssociateFaces", UPDATING),
+        api("AssociateFaces", ACTIVE),
+    ),
     leaves_open="UPDATING vs ACTIVE (stateful.status-reaches-active); users whose face no "
     "complete ListFaces of the epoch shows under them",
 )
@@ -502,7 +554,7 @@ READS_STATUS = ("ListUsers", "SearchUsers")
     "stateful.deleted-face-gone",
     "After DeleteFaces reported face F deleted, F is never listed by ListFaces and a "
     "SearchUsers by FaceId F is never answered with success.",
-    source=f"{DOC}: DeleteFaces deletes faces from a collection",
+    source=api("DeleteFaces", "Deletes faces from a collection."),
     leaves_open="which client error a search by a deleted FaceId gets",
 )
 @_each("ListFaces", "SearchUsers", refusals=True)
@@ -549,8 +601,19 @@ def _count_findings(
 def _register_count_rules() -> None:
     """FaceCount and UserCount: one check each, against the listing of the same kind."""
     counts = (
-        ("face", "FaceCount", "ListFaces", "the number of faces indexed into the collection"),
-        ("user", "UserCount", "ListUsers", "the number of UserIDs assigned to the collection"),
+        (
+            "face",
+            "FaceCount",
+            "ListFaces",
+            "The number of faces that are indexed into the collection.",
+        ),
+        # AWS's own spelling
+        (
+            "user",
+            "UserCount",
+            "ListUsers",
+            "The number of UserIDs assigned to the specified colleciton.",
+        ),
     )
     for kind, member, listing, meaning in counts:
         attribute = f"{kind}s"
@@ -564,7 +627,7 @@ def _register_count_rules() -> None:
             f"stateful.{kind}-count",
             f"Once the run's bounded wait is over, DescribeCollection's {member} equals the "
             f"number of {kind}s a complete {listing} of the same epoch shows.",
-            source=f"{DOC}: {member} is {meaning}",
+            source=api("DescribeCollection", meaning),
             level=Level.SHOULD,
             leaves_open=f"how quickly {member} catches up beyond the run's wait (AWS documents "
             "no delay either way); collections the run did not write to",

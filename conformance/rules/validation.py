@@ -18,6 +18,7 @@ from conformance.evidence.reading import (
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
 from conformance.rules.per_exchange import search_rule
+from conformance.rules.sources import api, model, observed
 
 FAMILY = "validation"
 INVALID_PARAMETER = "InvalidParameterException"
@@ -42,7 +43,7 @@ def _missing_ids(exchange: Exchange) -> SearchRequest | None:
     "validation.rejects-invalid",
     "A request violating a schema constraint (length, pattern, range, type, missing "
     "CollectionId) gets a 4xx, never a 2xx or a 5xx.",
-    source="model: SearchUsersRequest member constraints",
+    source=model("SearchUsersRequest", note="member constraints"),
     family=FAMILY,
     leaves_open="Requests with unknown members (AWS may ignore or refuse them).",
 )
@@ -62,7 +63,7 @@ def rejects_invalid(exchange: Exchange, view: CollectionView | None) -> Finding 
 @search_rule(
     "validation.requires-an-id",
     "A request with neither UserId nor FaceId gets a 4xx.",
-    source="doc: 'The request must be provided with either FaceId or UserId'",
+    source=api("SearchUsers", "The request must be provided with either FaceId or UserId."),
     family=FAMILY,
     leaves_open="A request with both UserId and FaceId (undocumented; not judged).",
 )
@@ -86,8 +87,16 @@ def accepted_types(request: SearchRequest) -> frozenset[str]:
     "validation.invalid-parameter",
     "Such a rejection is InvalidParameterException (SerializationException accepted when a "
     "member has the wrong JSON type).",
-    source="model: InvalidParameterException 'Input parameter violated a constraint'; "
-    "obs: JSON 1.1 endpoints answer SerializationException to ill-typed members",
+    source=(
+        model(
+            "InvalidParameterException",
+            "Input parameter violated a constraint.",
+        ),
+        observed(
+            "AWS JSON 1.1 endpoints",
+            note="answer SerializationException to ill-typed members",
+        ),
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="ValidationException is not accepted: SearchUsers does not declare it, so SDK "
@@ -125,7 +134,7 @@ def _known(request: SearchRequest, view: CollectionView) -> bool:
     "A well-formed request (schema-valid, exactly one of UserId/FaceId) for an existing "
     "collection, naming a face listed by ListFaces or a user listed by ListUsers with at least "
     "one face, gets a 2xx, boundary values included.",
-    source="model: SearchUsersRequest member constraints",
+    source=model("SearchUsersRequest", note="member constraints"),
     family=FAMILY,
     leaves_open="Searching a user that has no face, or whose associations are still in "
     "progress (UPDATING); a MaxUsers written as a float (5.0).",
