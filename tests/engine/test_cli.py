@@ -122,23 +122,24 @@ def test_a_run_checks_builds_and_plans_once_and_executes_the_plan_it_printed(
     import conformance.engine as engine
     from conformance import targets
     from conformance.config import RunConfig
+    from conformance.engine import live
 
     validated: list[RunConfig] = []
-    built: list[engine.Target] = []
-    prepared: list[engine.Prepared] = []
+    built: list[targets.Target] = []
+    prepared: list[live.Prepared] = []
     executed: list[object] = []
     original_validate, original_build = RunConfig.validate, targets.build
-    original_prepare, original_exercise = engine.prepare, engine._exercise
+    original_prepare, original_exercise = engine.prepare, live._exercise
 
     def validate(config: RunConfig) -> None:
         validated.append(config)
         original_validate(config)
 
-    def build(config: RunConfig) -> engine.Target:
+    def build(config: RunConfig) -> targets.Target:
         built.append(original_build(config))
         return built[-1]
 
-    def prepare(config: RunConfig) -> engine.Prepared:
+    def prepare(config: RunConfig) -> live.Prepared:
         prepared.append(original_prepare(config))
         return prepared[-1]
 
@@ -147,9 +148,9 @@ def test_a_run_checks_builds_and_plans_once_and_executes_the_plan_it_printed(
         return original_exercise(config, session, the_plan, *rest)
 
     monkeypatch.setattr(RunConfig, "validate", validate)
-    monkeypatch.setattr(engine, "build", build)
+    monkeypatch.setattr(live, "build", build)
     monkeypatch.setattr(engine, "prepare", prepare)
-    monkeypatch.setattr(engine, "_exercise", exercise)
+    monkeypatch.setattr(live, "_exercise", exercise)
     # a budget the fixed phases exceed: the run stops early (exit 2), which is all this needs
     assert main(["run", "--max-requests", "40", "--max-examples", "1"]) == 2
     assert (len(validated), len(built), len(prepared)) == (1, 1, 1)
