@@ -35,6 +35,7 @@ IMPLEMENTATION_ORDER = (
     "ListFaces",
     "DescribeCollection",
     "SearchUsers",
+    "SearchUsersByImage",
     "DeleteUser",
     "DisassociateFaces",
     "DeleteFaces",
@@ -70,12 +71,23 @@ GATEWAY_ERRORS = frozenset({502, 504})
 nothing about which operations the target implements, and seeding names them as they are."""
 
 SEARCH_ONLY: frozenset[str] = frozenset({"SearchUsers"})
-STATEFUL_NEEDS = frozenset(IMPLEMENTATION_ORDER)
+IMAGE_ONLY: frozenset[str] = frozenset({"SearchUsersByImage"})
+STATEFUL_NEEDS = frozenset(IMPLEMENTATION_ORDER) - IMAGE_ONLY
+"""The stateful phase writes and reads with SearchUsers; it never needs the image search."""
+
+
+BOTH_SEARCHES_NEEDED = frozenset({"image.agrees-with-face-search"})
+"""Image rules that compare an image search with a search by FaceId: they need both."""
 
 
 def needs(rule: Rule) -> frozenset[str]:
-    """Operations without which `rule` has nothing to judge. Every family but `stateful`
-    judges SearchUsers answers; the stateful rules judge the whole user API."""
+    """Operations without which `rule` has nothing to judge. The `image` family judges
+    SearchUsersByImage answers, the stateful rules the whole user API, every other family
+    SearchUsers answers."""
+    if rule.id in BOTH_SEARCHES_NEEDED:
+        return IMAGE_ONLY | SEARCH_ONLY
+    if rule.family == "image":
+        return IMAGE_ONLY
     return STATEFUL_NEEDS if rule.family == "stateful" else SEARCH_ONLY
 
 

@@ -28,6 +28,10 @@ MISSING_PREFIX = COLLECTION_PREFIX + "missing-"
 unknown-collection reads): never created, so never deleted either."""
 
 
+SEARCH_OPERATIONS = ("SearchUsers", "SearchUsersByImage")
+"""The searches the gate judges; `--operations` picks some (default: both)."""
+
+
 @dataclass(frozen=True)
 class RunConfig:
     endpoint_url: str | None = None
@@ -63,9 +67,15 @@ class RunConfig:
     """The bounded wait for reads that must reflect the run's own writes; 0 judges at once."""
     stateful: bool = True
     """Run the stateful phase where the run owns a collection (never in read-only mode)."""
+    operations: tuple[str, ...] = SEARCH_OPERATIONS
+    """The searches to exercise and judge (`--operations`); the others are not sent, and the
+    rules that judge only them are "not verified"."""
     examples_dir: Path | None = DEFAULT_STATE_DIR / "examples"
     """Hypothesis example database: failing property examples are saved here and replayed first
     by the next run. None keeps nothing."""
+
+    def judges(self, operation: str) -> bool:
+        return operation in self.operations
 
     @property
     def uses_reference(self) -> bool:

@@ -237,7 +237,7 @@ class Exchange:
             "label": self.label,
             "operation": self.operation,
             "request": {
-                "params": dict(self.params) if self.params is not None else None,
+                "params": _printable(self.params) if self.params is not None else None,
                 "headers": dict(self.request_headers),
                 "body": _text(self.request_body),
             },
@@ -251,6 +251,18 @@ class Exchange:
             "attempts": self.attempts,
             "elapsed_s": round(self.elapsed_s, 6),
         }
+
+
+def _printable(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Params for a report: a blob (an image) is counted, not dumped."""
+    return {
+        key: _printable(value)
+        if isinstance(value, Mapping)
+        else f"<{len(value)} bytes>"
+        if isinstance(value, bytes)
+        else value
+        for key, value in params.items()
+    }
 
 
 def _text(data: bytes, limit: int = 4096) -> str:

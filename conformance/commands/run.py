@@ -19,6 +19,7 @@ from conformance.config import (
     DEFAULT_REGION,
     DEFAULT_SETTLE_S,
     DEFAULT_STATE_DIR,
+    SEARCH_OPERATIONS,
     RunConfig,
 )
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
@@ -88,6 +89,12 @@ def register(subparsers: Any) -> None:
     )
     judging = parser.add_argument_group("judging")
     judging.add_argument("--strict", action="store_true", help="SHOULD rules fail the gate too")
+    judging.add_argument(
+        "--operations",
+        metavar="LIST",
+        help="the searches to judge, comma-separated: SearchUsers, SearchUsersByImage "
+        "(default both)",
+    )
     judging.add_argument(
         "--strict-schema", action="store_true", help="unknown response members are violations"
     )
@@ -160,6 +167,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     except ValueError as exc:
         raise UsageError(f"--settle {exc}") from None
     config = RunConfig(
+        operations=operations_of(args.operations),
         endpoint_url=args.endpoint_url,
         aws=args.aws,
         region=args.region,
@@ -183,6 +191,19 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         keep_collection=args.keep_collection,
     )
     return config
+
+
+def operations_of(raw: str | None) -> tuple[str, ...]:
+    """`--operations SearchUsers,SearchUsersByImage` in the order the gate runs them."""
+    if raw is None:
+        return SEARCH_OPERATIONS
+    named = {word.strip() for word in raw.split(",") if word.strip()}
+    unknown = sorted(named - set(SEARCH_OPERATIONS))
+    if unknown or not named:
+        raise UsageError(
+            f"--operations {raw!r}: name one or both of {', '.join(SEARCH_OPERATIONS)}"
+        )
+    return tuple(op for op in SEARCH_OPERATIONS if op in named)
 
 
 def check_report_dir(path: Path) -> None:

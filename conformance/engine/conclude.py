@@ -1,7 +1,8 @@
 """Turn a run's exchanges into a `RunResult`: the one way a run ends, live or replayed.
 
 A live run and the replay of its recording must reach the same verdict, so both hand their
-exchanges here and nothing else decides: which exchanges the rules see (`health.judgeable`),
+exchanges here and nothing else decides: which exchanges the rules see (`health.judgeable`,
+and only the searches `--operations` selects),
 which operations the target lacks (`availability`), whether the answers can carry a verdict at
 all (`health.health_problem`), and the order in which the reasons for "not verified" are told.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from conformance import availability
+from conformance import availability, selection
 from conformance.config import RunConfig
 from conformance.engine.health import health_problem, judgeable
 from conformance.exchange import Exchange, TransportStats
@@ -28,8 +29,11 @@ def judged(
     they left no exchange (so a cassette has none), but count as answers of a missing operation.
     """
     judgement = availability.judge_log(
-        judgeable(exchanges), strict_schema=config.strict_schema, hung_up=hung_up
+        selection.judged_only(judgeable(exchanges), config),
+        strict_schema=config.strict_schema,
+        hung_up=hung_up,
     )
+    selection.explain(judgement.verdicts, config)
     if config.read_only:
         _explain_read_only(judgement.verdicts)
     return judgement

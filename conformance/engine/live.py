@@ -28,7 +28,14 @@ from conformance.engine.context import Context
 from conformance.engine.discovery import Discovery, discover
 from conformance.engine.interrupts import sigterm_as_interrupt
 from conformance.engine.own_writes import settled_discovery
-from conformance.engine.phases import boundary, metamorphic, negative, properties, protocol
+from conformance.engine.phases import (
+    boundary,
+    image_search,
+    metamorphic,
+    negative,
+    properties,
+    protocol,
+)
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange, TransportStats
@@ -166,6 +173,7 @@ def _exercise(
         session,
         read_only=config.read_only,
         stateful=stateful is not None,
+        searches=config.operations,
         log=exchanges,
         say=say,
         hung_up=hung_up,
@@ -187,13 +195,18 @@ def _exercise(
         found = discover(session.client, collection)
         _require_content(found, session)
     ctx = Context(config, session, found, the_plan.seed, unavailable=missing)
-    ctx.send_all(boundary.requests(ctx))
-    ctx.send_all(negative.requests(ctx))
-    outcome = properties.run(ctx, the_plan.property_examples)
-    ctx.send_all(metamorphic.requests(ctx))
-    # last: evidence treats an unknown operation as possibly mutating, so nothing sent after
-    # it could be compared with the discovery listings
-    ctx.send_all(protocol.requests(ctx))
+    outcome = properties.PropertyOutcome()
+    if config.judges("SearchUsers"):
+        ctx.send_all(boundary.requests(ctx))
+        ctx.send_all(negative.requests(ctx))
+        outcome = properties.run(ctx, the_plan.property_examples)
+        ctx.send_all(metamorphic.requests(ctx))
+    if config.judges("SearchUsersByImage"):
+        ctx.send_all(image_search.requests(ctx, exchanges))
+    if config.judges("SearchUsers"):
+        # last: evidence treats an unknown operation as possibly mutating, so nothing sent
+        # after it could be compared with the discovery listings
+        ctx.send_all(protocol.requests(ctx))
     stateful_notes: list[str] = []
     lacking = sorted(missing & availability.STATEFUL_NEEDS)
     if stateful is not None and session.writable and lacking:
@@ -237,7 +250,7 @@ def _require_content(
 
 def _stateful_module(config: RunConfig) -> ModuleType | None:
     """The stateful phase, where the run owns a collection (never in read-only mode)."""
-    if not config.stateful or config.read_only:
+    if not config.stateful or config.read_only or not config.judges("SearchUsers"):
         return None
     return stateful_phase
 

@@ -17,6 +17,7 @@ from conformance.config import RunConfig
 from conformance.engine import discovery
 from conformance.engine.phases import (
     boundary,
+    image_search,
     metamorphic,
     negative,
     presence,
@@ -36,6 +37,7 @@ PHASES = (
     negative.LABEL,
     properties.LABEL,
     metamorphic.LABEL,
+    image_search.LABEL,
     protocol.LABEL,
     "stateful",
     "teardown",
@@ -90,16 +92,22 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
     teardown = (
         {"DeleteCollection": setup.pop("DeleteCollection")} if "DeleteCollection" in setup else {}
     )
-    probed = presence.operations(read_only=config.read_only, stateful=stateful_bound > 0)
+    probed = presence.operations(
+        read_only=config.read_only, stateful=stateful_bound > 0, searches=config.operations
+    )
     phase(presence.LABEL, Counter(probed))
     phase("setup" if config.read_only else "seed", setup)
     pages = discovery.MAX_PAGES
     # the collection, every page of both listings, then two collections that do not exist
     phase("discovery", {"DescribeCollection": 1 + 2, "ListUsers": pages, "ListFaces": pages})
-    phase(boundary.LABEL, {"SearchUsers": boundary.BOUND})
-    phase(negative.LABEL, {"SearchUsers": negative.BOUND})
-    phase(metamorphic.LABEL, {"SearchUsers": metamorphic.BOUND})
-    sent = [p.operation for p in protocol.probes("collection", "user")]
+    by_id = config.judges("SearchUsers")
+    if by_id:
+        phase(boundary.LABEL, {"SearchUsers": boundary.BOUND})
+        phase(negative.LABEL, {"SearchUsers": negative.BOUND})
+        phase(metamorphic.LABEL, {"SearchUsers": metamorphic.BOUND})
+    if config.judges(image_search.OPERATION):
+        phase(image_search.LABEL, {image_search.OPERATION: image_search.BOUND})
+    sent = [p.operation for p in protocol.probes("collection", "user")] if by_id else []
     allowed = [op for op in sent if not config.read_only or op in READ_ONLY_OPERATIONS]
     phase(protocol.LABEL, Counter(op or RAW for op in allowed))
     phase("teardown", teardown)
@@ -118,7 +126,9 @@ def make_plan(config: RunConfig, target: Target, *, stateful_bound: int = 0) -> 
                 f"the fixed phases alone need up to {sum(fixed.values())} requests: the run "
                 "stops when the budget is spent and its verdict is 'not verified'"
             )
-    phase(properties.LABEL, {"SearchUsers": properties.bound(examples)})
+    if not by_id:
+        examples = 0  # the property phase searches by id only
+    phase(properties.LABEL, {"SearchUsers": properties.bound(examples) if by_id else 0})
     operations = dict(fixed)
     waits = settle_bound(config)
     if waits:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 
 from conformance import availability
+from conformance.config import SEARCH_OPERATIONS
 from conformance.engine.context import Call
 from conformance.engine.phases import presence
 from conformance.errors import BudgetExhausted, ConformanceError, ConnectionDropped
@@ -25,6 +26,7 @@ def probe(
     *,
     read_only: bool,
     stateful: bool,
+    searches: tuple[str, ...] = SEARCH_OPERATIONS,
     log: list[Exchange],
     say: Notice,
     hung_up: MutableMapping[str, int],
@@ -37,7 +39,8 @@ def probe(
     """
     answers: list[Exchange | ConnectionDropped] = []
     try:
-        for call in presence.probes(presence.operations(read_only=read_only, stateful=stateful)):
+        needed = presence.operations(read_only=read_only, stateful=stateful, searches=searches)
+        for call in presence.probes(needed):
             if session.allows(call.operation):
                 answers.append(_send(session, call, hung_up))
     except BudgetExhausted as stopped:

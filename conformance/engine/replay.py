@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from conformance.config import RunConfig
+from conformance.config import SEARCH_OPERATIONS, RunConfig
 from conformance.engine.conclude import conclude
 from conformance.errors import EXIT_UNVERIFIED, CassetteError, UsageError
 from conformance.exchange import Exchange, TransportStats
@@ -76,13 +76,15 @@ def replay(config: RunConfig) -> RunResult:
 
 
 def _require_searches(path: object, exchanges: list[Exchange]) -> None:
-    """Without a single SearchUsers exchange every rule would be "not verified" and the run
-    would exit 0 having checked nothing: refuse such a cassette outright."""
-    if any(e.operation == "SearchUsers" for e in exchanges):
+    """Without a single search (SearchUsers or SearchUsersByImage) every rule would be "not
+    verified" and the run would exit 0 having checked nothing: refuse such a cassette."""
+    if any(e.operation in SEARCH_OPERATIONS for e in exchanges):
         return
     seen = Counter(e.operation or "(no target)" for e in exchanges)
     listed = ", ".join(f"{name} x{count}" for name, count in seen.most_common(4))
-    raise CassetteError(f"{path} holds no SearchUsers exchange ({listed}): nothing to judge")
+    raise CassetteError(
+        f"{path} holds no SearchUsers or SearchUsersByImage exchange ({listed}): nothing to judge"
+    )
 
 
 def _unverified_recording(about: dict[str, Any]) -> str | None:

@@ -30,6 +30,8 @@ FAMILIES = (
     "metamorphic",
     "protocol",
     "stateful",
+    "image",
+    "image_relations",
 )
 
 #: Families whose rules are not (only) in the module of their name.

@@ -13,6 +13,7 @@ from typing import Any
 from conformance.contract.errors import wire_error_types
 from conformance.evidence import CollectionView
 from conformance.evidence.reading import (
+    SearchRequest,
     body_of,
     describe_violations,
     outcome,
@@ -20,6 +21,7 @@ from conformance.evidence.reading import (
 )
 from conformance.exchange import Exchange
 from conformance.rules.base import Finding, Level, passed, violated
+from conformance.rules.image_requests import ImageRequest, image_request
 from conformance.rules.per_exchange import search_rule
 from conformance.rules.sources import (
     api,
@@ -88,6 +90,10 @@ KNOWN_ERRORS = (
     | COMMON_SERVER_ERRORS
     | {INTERNAL_SERVER_ERROR, THROTTLING}
 )
+IMAGE_400 = frozenset(
+    {"InvalidImageFormatException", "ImageTooLargeException", "InvalidS3ObjectException"}
+)
+"""SearchUsersByImage's exceptions beyond SearchUsers' (400, as every Rekognition client error)."""
 NOT_FOUND = "ResourceNotFoundException"
 INVALID_PARAMETER = "InvalidParameterException"
 
@@ -95,10 +101,12 @@ INVALID_PARAMETER = "InvalidParameterException"
 @search_rule(
     "errors.error-type",
     "An error response names its type in the body's __type (the only place botocore, and so "
-    "boto3 and the AWS CLI, reads it), and the type is one of SearchUsers' documented errors "
-    "or a common AWS JSON 1.1 protocol/authentication error.",
+    "boto3 and the AWS CLI, reads it), and the type is one of the operation's documented "
+    "errors (SearchUsersByImage adds its image errors) or a common AWS JSON 1.1 "
+    "protocol/authentication error.",
     source=(
         model("SearchUsers", note="its errors"),
+        model("SearchUsersByImage", note="its errors"),
         common_errors(),
         json_protocol(),
         code("botocore parsers.BaseJSONParser._do_error_parse"),
@@ -112,7 +120,8 @@ def error_type(exchange: Exchange, view: CollectionView | None) -> Finding | Non
     if exchange.ok:
         return None
     kind = exchange.error_type
-    if kind in KNOWN_ERRORS:
+    image = exchange.operation == "SearchUsersByImage"
+    if kind in KNOWN_ERRORS or (image and kind in IMAGE_400):
         return passed(exchange)
     if kind is None:
         elsewhere = wire_error_types(exchange.response_headers, body_of(exchange))
@@ -128,7 +137,7 @@ def error_type(exchange: Exchange, view: CollectionView | None) -> Finding | Non
 
 def expected_statuses(kind: str | None) -> tuple[str, range | tuple[int, ...]]:
     """The statuses a client may see with error type `kind`, and how to say so."""
-    if kind in DOCUMENTED_400:
+    if kind in DOCUMENTED_400 | IMAGE_400:
         return "400", (400,)
     if kind == INTERNAL_SERVER_ERROR:
         return "500", (500,)
@@ -190,9 +199,10 @@ def body(exchange: Exchange, view: CollectionView | None) -> Finding | None:
 
 @search_rule(
     "errors.unknown-collection",
-    "A well-formed search (schema-valid, exactly one of UserId/FaceId) of a collection known "
-    "not to exist gets ResourceNotFoundException, not InvalidParameterException: this also "
-    "shows that ids at the format boundaries are accepted.",
+    "A well-formed search (schema-valid, exactly one of UserId/FaceId; by image: a picture "
+    "within the documented limits) of a collection known not to exist gets "
+    "ResourceNotFoundException, not InvalidParameterException: this also shows that ids at "
+    "the format boundaries are accepted.",
     source=(
         model(
             "ResourceNotFoundException", "The resource specified in the request cannot be found."
@@ -202,7 +212,11 @@ def body(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     family=FAMILY,
 )
 def unknown_collection(exchange: Exchange, view: CollectionView | None) -> Finding | None:
-    request = search_request(exchange)
+    request: SearchRequest | ImageRequest | None = (
+        image_request(exchange)
+        if exchange.operation == "SearchUsersByImage"
+        else search_request(exchange)
+    )
     if view is None or view.exists is not False or request is None or not request.well_formed:
         return None
     if exchange.error_type == NOT_FOUND:

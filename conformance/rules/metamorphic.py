@@ -25,6 +25,7 @@ from conformance.evidence.reading import (
     search_request,
 )
 from conformance.exchange import Exchange
+from conformance.rules import per_exchange
 from conformance.rules.base import Finding, passed, rule, violated
 from conformance.rules.per_exchange import judged, search_rule
 from conformance.rules.settling import settled_from
@@ -250,7 +251,7 @@ def _answer_problems(first: Exchange, again: Exchange) -> list[str]:
 )
 def deterministic(evidence: Evidence) -> Iterator[Finding]:
     groups: dict[tuple[int, str], list[Exchange]] = defaultdict(list)
-    for exchange in evidence.searches():
+    for exchange in per_exchange.answers(evidence, "metamorphic.deterministic"):
         request = search_request(exchange)
         if request is None or exchange.server_error or unsettled(evidence, exchange):
             continue

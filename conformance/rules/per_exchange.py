@@ -21,9 +21,26 @@ ExchangeCheck = Callable[["Exchange", "CollectionView | None"], "Finding | None"
 
 SINGLE: dict[str, ExchangeCheck] = {}
 SEARCH_USERS = frozenset({"SearchUsers"})
+IMAGE_SEARCH = "SearchUsersByImage"
 JUDGES: dict[str, frozenset[str]] = {}
 """Per single check, the operations whose exchanges it judges: a check written for SearchUsers
 (say, "neither UserId nor FaceId") would raise false alarms on another operation's answer."""
+BOTH_SEARCHES: set[str] = set()
+"""SearchUsers rules whose statement holds word for word for SearchUsersByImage answers
+(order, threshold, MaxUsers, the wire...): they judge those too (`conformance.rules.image`
+says which)."""
+
+
+def judged_operations(rule_id: str) -> frozenset[str]:
+    own = JUDGES.get(rule_id, SEARCH_USERS)
+    return own | {IMAGE_SEARCH} if rule_id in BOTH_SEARCHES else own
+
+
+def answers(evidence: Evidence, rule_id: str) -> Iterator[Exchange]:
+    """Every exchange of the operations `rule_id` judges that the target answered (throttled
+    ones excluded), in log order."""
+    operations = judged_operations(rule_id)
+    return (e for e in evidence.exchanges if e.operation in operations and not e.throttled)
 
 
 def search_rule(
@@ -37,9 +54,7 @@ def search_rule(
 
     def register(check: ExchangeCheck) -> ExchangeCheck:
         def over_run(evidence: Evidence) -> Iterator[Finding]:
-            for exchange in evidence.exchanges:
-                if exchange.operation not in operations or exchange.throttled:
-                    continue
+            for exchange in answers(evidence, id):
                 view = evidence.comparable_view(exchange)
                 finding = check(exchange, view)
                 if finding is not None:

@@ -19,7 +19,7 @@ from conformance.evidence import CollectionView
 from conformance.exchange import JSON_CONTENT_TYPE, TARGET_PREFIX, Exchange
 from conformance.rules import catalog
 from conformance.rules.base import Finding
-from conformance.rules.per_exchange import JUDGES, SEARCH_USERS, SINGLE
+from conformance.rules.per_exchange import SINGLE, judged_operations
 
 #: What boto3 adds to every parsed response; not part of the body on the wire.
 RESPONSE_METADATA = "ResponseMetadata"
@@ -30,7 +30,7 @@ def check_exchange(exchange: Exchange, view: CollectionView | None = None) -> li
     catalog()  # make sure every family has registered its checks
     found = []
     for rule_id, check in SINGLE.items():
-        if exchange.operation not in JUDGES.get(rule_id, SEARCH_USERS):
+        if exchange.operation not in judged_operations(rule_id):
             continue
         finding = check(exchange, view)
         if finding is not None and not finding.passed:

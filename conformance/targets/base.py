@@ -115,7 +115,9 @@ def explain(exchange: Exchange) -> str:
     return f"{what}: {shown}" if shown else what
 
 
-READ_ONLY_OPERATIONS = frozenset({"SearchUsers", "ListUsers", "ListFaces", "DescribeCollection"})
+READ_ONLY_OPERATIONS = frozenset(
+    {"SearchUsers", "SearchUsersByImage", "ListUsers", "ListFaces", "DescribeCollection"}
+)
 """All a `--read-only` run may send: it must never change, or even probe, anything else."""
 
 

@@ -32,3 +32,18 @@ def test_the_example_is_one_valid_search_users_by_image_exchange() -> None:
     for face in response["UnsearchedFaces"]:  # AWS's own answer searched its largest face
         box = face["FaceDetails"]["BoundingBox"]
         assert box["Width"] * box["Height"] <= searched["Width"] * searched["Height"]
+
+
+def test_the_example_replays_through_the_gate_without_a_false_alarm() -> None:
+    """Judged as recorded: every image rule that applies to AWS's own answer passes."""
+    from conformance.config import RunConfig
+    from conformance.engine import run
+    from conformance.errors import EXIT_OK
+    from conformance.rules.base import Status
+
+    result = run(RunConfig(cassette=EXAMPLE, strict=True))
+    assert result.exit_code == EXIT_OK
+    judged = {v.rule.id: v.status for v in result.verdicts}
+    for rule_id in ("image.schema", "image.box-valid", "image.largest-searched", "image.reasons"):
+        assert judged[rule_id] is Status.PASS, rule_id
+    assert judged["results.order"] is Status.PASS

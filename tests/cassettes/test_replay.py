@@ -164,7 +164,7 @@ version: 1
             OTHER_SERVICE.replace(
                 "DynamoDB_20120810.DescribeTable", "RekognitionService.ListCollections"
             ),
-            "holds no SearchUsers exchange",
+            "holds no SearchUsers or SearchUsersByImage exchange",
         ),
     ],
 )

@@ -43,9 +43,9 @@ def test_stateful_phase_gives_way_before_the_property_phase() -> None:
 
 
 def test_tight_budget_shrinks_the_property_phase_and_says_so() -> None:
-    tight = prepare(RunConfig(max_requests=145)).plan
+    tight = prepare(RunConfig(max_requests=165)).plan
     assert 0 < tight.property_examples < 25
-    assert tight.total <= 145
+    assert tight.total <= 165
     assert any(
         f"property examples reduced from 25 to {tight.property_examples}" in n for n in tight.notes
     )
@@ -63,6 +63,26 @@ def test_read_only_plan_names_only_read_operations() -> None:
     ).plan
     assert set(announced.operations) <= READ_ONLY_OPERATIONS
     assert announced.total <= 300
+
+
+def test_the_plan_counts_only_the_searches_selected() -> None:
+    both = prepare(RunConfig()).plan
+    assert both.operations["SearchUsersByImage"] > 1 and both.phases["image"] > 0
+    by_id = prepare(RunConfig(operations=("SearchUsers",))).plan
+    assert "SearchUsersByImage" not in by_id.operations and "image" not in by_id.phases
+    by_image = prepare(RunConfig(operations=("SearchUsersByImage",))).plan
+    assert "SearchUsers" not in by_image.operations
+    assert by_image.phases["image"] == both.phases["image"]
+    assert not {"boundary", "negative", "property", "metamorphic", "stateful"} & set(
+        by_image.phases
+    )
+
+
+def test_read_only_plan_includes_the_image_search() -> None:
+    announced = prepare(
+        RunConfig(endpoint_url="http://127.0.0.1:1", collection_id="c", read_only=True)
+    ).plan
+    assert "SearchUsersByImage" in announced.operations
 
 
 def test_seed_is_stable_per_target_and_overridable() -> None:

@@ -25,6 +25,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
         ["run", "--endpoint-url", "http://127.0.0.1:9", "--aws"],  # conflicting flags
         ["run", "--faces", "/nonexistent/faces"],  # an unreadable --faces
         ["run", "--max-requets", "10"],  # an unknown option
+        ["run", "--operations", "SearchFaces"],  # not a search the gate judges
         ["cleanup", "--older-than", "soon", "--endpoint-url", "http://127.0.0.1:9"],
     ],
 )

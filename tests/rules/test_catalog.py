@@ -118,7 +118,7 @@ def test_single_checks_trip_where_the_catalog_rule_does(rule_id: str) -> None:
     flagged = {
         f.rule_id
         for exchange in log
-        if exchange.operation == "SearchUsers"
+        if exchange.operation in ("SearchUsers", "SearchUsersByImage")
         for f in check_exchange(exchange, evidence.view(exchange))
     }
     assert rule_id in flagged

@@ -22,6 +22,7 @@ from tests.rules.conftest import (
     search,
     verdict,
 )
+from tests.rules.image_cases import IMAGE_CASES
 
 Build = Callable[[], list[Exchange]]
 IPE = "InvalidParameterException"
@@ -261,6 +262,8 @@ CASES: dict[str, tuple[Build, Build]] = {
     ),
 }
 
+
+CASES.update(IMAGE_CASES)
 
 #: The families these tests own; stateful is tested by its author.
 OWN_FAMILIES = set(FAMILIES) - {"stateful"}

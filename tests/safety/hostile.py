@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from conformance.engine.phases.presence import operations
+
 Behaviour = Callable[[socket.socket], None]
 
 MIB = 1024 * 1024
@@ -73,7 +75,11 @@ def drip(interval: float) -> Behaviour:
     return answer
 
 
-def after_probes(behaviour: Behaviour, probes: int = 11) -> Behaviour:
+PROBES = len(operations(read_only=False, stateful=True))
+"""The availability probes of a writable run: one per operation it needs."""
+
+
+def after_probes(behaviour: Behaviour, probes: int = PROBES) -> Behaviour:
     """Answer the gate's availability probes (one per operation, each naming a collection that
     does not exist) as a real service would, then behave as `behaviour`: for tests about what
     happens once a collection exists."""

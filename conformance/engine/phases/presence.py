@@ -19,8 +19,9 @@ import uuid
 from typing import Any
 
 from conformance.availability import IMPLEMENTATION_ORDER
-from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX
+from conformance.config import COLLECTION_PREFIX, MISSING_PREFIX, SEARCH_OPERATIONS
 from conformance.engine.context import Call
+from conformance.engine.phases.image_search import blank_png
 from conformance.exchange import READ_OPERATIONS
 from conformance.targets.base import READ_ONLY_OPERATIONS
 
@@ -34,9 +35,13 @@ NOT_AN_IMAGE = b"su-conformance probe: not an image"
 collection would have nothing to add."""
 
 
-def operations(*, read_only: bool, stateful: bool) -> list[str]:
-    """What a run needs, in implementation order (a read-only run: only what it may send)."""
-    needed = [op for op in IMPLEMENTATION_ORDER if op != SEEDING_PROBE]
+def operations(
+    *, read_only: bool, stateful: bool, searches: tuple[str, ...] = SEARCH_OPERATIONS
+) -> list[str]:
+    """What a run needs, in implementation order (a read-only run: only what it may send;
+    only the searches it judges)."""
+    skipped = set(SEARCH_OPERATIONS) - set(searches)
+    needed = [op for op in IMPLEMENTATION_ORDER if op != SEEDING_PROBE and op not in skipped]
     if read_only:
         return [op for op in needed if op in READ_ONLY_OPERATIONS]
     return needed if stateful else [op for op in needed if op not in STATEFUL_ONLY]
@@ -52,6 +57,7 @@ def probes(operations: list[str]) -> list[Call]:
         "ListUsers": {"MaxResults": 1},
         "ListFaces": {"MaxResults": 1},
         "SearchUsers": {"UserId": PROBE_USER},
+        "SearchUsersByImage": {"Image": {"Bytes": blank_png()}},
         "IndexFaces": {"Image": {"Bytes": NOT_AN_IMAGE}, "MaxFaces": 1},
         "CreateUser": {"UserId": PROBE_USER},
         "AssociateFaces": {"UserId": PROBE_USER, "FaceIds": [face]},

@@ -2,7 +2,7 @@
 
 This package is the registry; its modules are the families, one module per kind of bug
 (`ordering`, `threshold`, `users`, `echo`, `results`, `errors`, `sdk`,
-`validation`, `protocol`, `determinism`, `throttling`), plus `stateful` (bugs that only show
+`validation`, `protocol`, `determinism`, `throttling`, `image_search`), plus `stateful` (bugs that only show
 after writes) and `benign/` (choices a correct implementation may make, which the gate must
 accept). Every family builds its faults with the one kit, `_kit.py`. Each fault is the kind of
 mistake emulators and home-grown services actually ship; `tests/faults/` proves each is caught
@@ -50,6 +50,7 @@ FAMILY_MODULES = (
     "protocol",
     "determinism",
     "throttling",
+    "image_search",
     "stateful",
     "benign",
 )

@@ -7,6 +7,6 @@ fails no MUST rule on any of them; a variation's `trips` declares the SHOULD (AW
 it is allowed to fire, because it deviates from what AWS has been seen to do.
 """
 
-from conformance.reference.faults.benign import listing, scores, wire
+from conformance.reference.faults.benign import image_search, listing, scores, wire
 
-FAMILIES = (scores, wire, listing)
+FAMILIES = (scores, wire, listing, image_search)

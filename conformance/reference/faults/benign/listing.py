@@ -13,6 +13,7 @@ import threading
 
 from conformance.reference.faults import Hooks, RequestPlan, Result
 from conformance.reference.faults._kit import variation
+from conformance.reference.faults.image_search import face_details
 
 LISTINGS = frozenset({"ListUsers", "ListFaces"})
 SMALL_PAGE = 2
@@ -111,8 +112,16 @@ variation(
 )
 
 
-def _other_detector(_plan: RequestPlan, result: Result) -> Result:
-    box = {"Width": 0.5, "Height": 0.625, "Left": 0.25, "Top": 0.125}
+OTHER_BOX = {"Width": 0.5, "Height": 0.625, "Left": 0.25, "Top": 0.125}
+
+
+def _other_detector(plan: RequestPlan, result: Result) -> Result:
+    """One detector for the whole service: IndexFaces and SearchUsersByImage box alike."""
+    box = dict(OTHER_BOX)
+    if plan.operation == "SearchUsersByImage":
+        for detail in face_details(result):
+            detail["BoundingBox"] = dict(box)
+        return result
     records = []
     for record in result.get("FaceRecords") or []:
         face = {**record.get("Face", {}), "BoundingBox": box, "Confidence": 99.98}
@@ -123,7 +132,8 @@ def _other_detector(_plan: RequestPlan, result: Result) -> Result:
 
 variation(
     "index-faces-other-detector",
-    "IndexFaces reports other BoundingBox and Confidence values (another face detector)",
-    operations=frozenset({"IndexFaces"}),
+    "IndexFaces (and SearchUsersByImage) report other BoundingBox and Confidence values "
+    "(another face detector)",
+    operations=frozenset({"IndexFaces", "SearchUsersByImage"}),
     on_result=_other_detector,
 )
