@@ -31,11 +31,13 @@ FAMILIES = (
     "protocol",
     "stateful",
     "image",
-    "image_relations",
 )
 
 #: Families whose rules are not (only) in the module of their name.
-MODULES = {"results": ("matches", "completeness")}
+MODULES = {
+    "results": ("matches", "completeness"),
+    "image": ("image", "image_relations"),
+}
 
 
 def family_modules() -> tuple[str, ...]:

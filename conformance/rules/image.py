@@ -39,6 +39,7 @@ from conformance.rules.image_requests import (
     unsearched,
 )
 from conformance.rules.per_exchange import BOTH_SEARCHES, JUDGES, SINGLE, judged, search_rule
+from conformance.rules.sources import api, doc, model
 from conformance.schemas import validate_search_users_by_image_response
 
 FAMILY = "image"
@@ -89,7 +90,7 @@ def _schema_finding(exchange: Exchange, strict: bool) -> Finding | None:
     "image.schema",
     "A 2xx SearchUsersByImage body is valid against its response schema (unknown members "
     "accepted unless --strict-schema).",
-    source="model: rekognition 2016-06-27 SearchUsersByImageResponse",
+    source=model("SearchUsersByImageResponse"),
     family=FAMILY,
     leaves_open="Members AWS may add later; which FaceDetail attributes are returned.",
 )
@@ -109,8 +110,10 @@ JUDGES["image.schema"] = IMAGE
     "image.no-face-no-matches",
     "An answer without a SearchedFace has an empty UserMatches: nothing was searched, so "
     "nobody matched.",
-    source="model: SearchUsersByImage 'If no valid face is detected in the image, the response "
-    "will contain an empty UserMatches list and no SearchedFace object'",
+    source=api(
+        "SearchUsersByImage",
+        "If no valid face is detected in the image, the response will contain an empty UserMatches list and no SearchedFace object.",
+    ),
     operations=IMAGE,
     family=FAMILY,
 )
@@ -130,10 +133,20 @@ def no_face_no_matches(exchange: Exchange, view: CollectionView | None) -> Findi
     "A SearchedFace carries a BoundingBox, and every BoundingBox has Width and Height above 0 "
     "and overlaps the image (Left < 1, Top < 1, Left + Width > 0, Top + Height > 0): boxes "
     "are ratios of the image around a face found in it.",
-    source="model: BoundingBox 'Width of the bounding box as a ratio of the overall image "
-    "width' (Height, Left, Top alike), a face at the edge 'only partially visible' may have "
-    "negative or above-1 Left/Top; SearchUsersByImage 'returns a bounding box for the face "
-    "found in the input image'",
+    source=(
+        model(
+            "BoundingBox",
+            "The width and height values represent the dimensions of the bounding box as a ratio of the overall image dimension.",
+        ),
+        model(
+            "BoundingBox",
+            "if Amazon Rekognition is able to detect a face that is at the image edge and is only partially visible, the service can return coordinates that are outside the image bounds",
+        ),
+        api(
+            "SearchUsersByImage",
+            "It also returns a bounding box for the face found in the input image.",
+        ),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="Left/Top outside 0..1 for a face cut by the image edge; Width/Height above 1; "
@@ -171,8 +184,13 @@ def box_valid(exchange: Exchange, view: CollectionView | None) -> Finding | None
     "image.largest-searched",
     "No face set aside with FACE_NOT_LARGEST has a larger box (Width x Height) than the "
     "SearchedFace.",
-    source="model: SearchUsersByImage 'first detects the largest face in the image, and then "
-    "searches'; UnsearchedFaceReason FACE_NOT_LARGEST",
+    source=(
+        api(
+            "SearchUsersByImage",
+            "It first detects the largest face in the image, and then searches a specified collection for matching UserIDs.",
+        ),
+        model("UnsearchedFaceReason", note="FACE_NOT_LARGEST"),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="Faces set aside for another reason (a quality filter may drop the largest "
@@ -200,7 +218,7 @@ def largest_searched(exchange: Exchange, view: CollectionView | None) -> Finding
 @search_rule(
     "image.reasons",
     "Every UnsearchedFaces[].Reasons value is one of the model's UnsearchedFaceReason values.",
-    source="model: UnsearchedFaceReason enum",
+    source=model("UnsearchedFaceReason", note="its enum"),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="Which reasons a detector gives, and how many per face.",
@@ -224,8 +242,10 @@ def reasons(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     "image.quality-none",
     "Under QualityFilter NONE (the default) no face is set aside for a quality reason "
     "(LOW_BRIGHTNESS, LOW_SHARPNESS, LOW_CONFIDENCE, LOW_FACE_QUALITY).",
-    source="model: QualityFilter 'The default value is NONE'; doc: IndexFaces QualityFilter "
-    "'If you specify NONE, no filtering is performed'",
+    source=(
+        model("SearchUsersByImageRequest.QualityFilter", "The default value is NONE."),
+        api("IndexFaces", "If you specify NONE, no filtering is performed."),
+    ),
     operations=IMAGE,
     family=FAMILY,
     level=Level.SHOULD,
@@ -250,9 +270,11 @@ def quality_none(exchange: Exchange, view: CollectionView | None) -> Finding | N
     "image.blank-no-face",
     "An image of one uniform colour holds no face: its answer has no SearchedFace, no "
     "UnsearchedFaces and an empty UserMatches.",
-    source="model: 'If no valid face is detected in the image, the response will contain an "
-    "empty UserMatches list and no SearchedFace object'; a uniform picture has nothing any "
-    "detector could find",
+    source=api(
+        "SearchUsersByImage",
+        "If no valid face is detected in the image, the response will contain an empty UserMatches list and no SearchedFace object.",
+        note="a picture of one colour has nothing any detector could find",
+    ),
     operations=IMAGE,
     family=FAMILY,
 )
@@ -278,8 +300,10 @@ def _existing(view: CollectionView | None) -> bool:
     "image.not-an-image",
     "Image.Bytes that are not a PNG or JPEG picture get a 4xx InvalidImageFormatException "
     "(InvalidParameterException accepted for a PNG or JPEG cut short).",
-    source="model: InvalidImageFormatException 'The provided image format is not supported'; "
-    "doc: Rekognition supports PNG and JPEG",
+    source=(
+        model("InvalidImageFormatException", "The provided image format is not supported."),
+        doc("Rekognition image guidelines", note="Rekognition supports PNG and JPEG"),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="The message; which error a collection that does not exist gets first.",
@@ -312,8 +336,11 @@ def not_an_image(exchange: Exchange, view: CollectionView | None) -> Finding | N
     "image.too-large",
     "Image.Bytes of more than 5 MB (5242880 raw bytes) get a 4xx ImageTooLargeException or "
     "InvalidParameterException.",
-    source="model: ImageBlob max 5242880, Image.Bytes 'up to 5 MBs', ImageTooLargeException "
-    "'The input image size exceeds the allowed limit'; doc: Rekognition quotas",
+    source=(
+        model("Image.Bytes", "Blob of image bytes up to 5 MBs."),
+        model("ImageBlob", note="max 5242880"),
+        model("ImageTooLargeException", "The input image size exceeds the allowed limit."),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="Which of the two errors; the message.",
@@ -337,8 +364,10 @@ def too_large(exchange: Exchange, view: CollectionView | None) -> Finding | None
     "A SearchUsersByImage request violating a schema constraint (threshold, MaxUsers, "
     "QualityFilter, CollectionId, an Image with neither Bytes nor S3Object...) gets a 4xx, "
     "never a 2xx or a 5xx.",
-    source="model: SearchUsersByImageRequest member constraints; InvalidParameterException "
-    "'Input parameter violated a constraint'",
+    source=(
+        model("SearchUsersByImageRequest", note="its member constraints"),
+        model("InvalidParameterException", "Input parameter violated a constraint."),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="Requests with unknown members; an Image with both Bytes and S3Object; which "
@@ -366,8 +395,10 @@ def _brief(message: str, limit: int = 160) -> str:
     "A well-formed request (schema-valid, Image.Bytes a PNG or JPEG of at most 5 MB with sides "
     "of 80 to 4096 pixels) for a collection known to exist gets a 2xx, boundary values "
     "included.",
-    source="model: SearchUsersByImageRequest member constraints; doc: Rekognition image "
-    "quotas (80 pixels minimum, 5 MB as raw bytes)",
+    source=(
+        model("SearchUsersByImageRequest", note="its member constraints"),
+        doc("Rekognition quotas", note="80 pixels a side at least; 5 MB of raw bytes at most"),
+    ),
     operations=IMAGE,
     family=FAMILY,
     leaves_open="S3Object images (access to the bucket is the caller's); pictures above "

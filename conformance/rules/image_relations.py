@@ -36,6 +36,7 @@ from conformance.rules.image_requests import (
     searched_detail,
 )
 from conformance.rules.per_exchange import judged
+from conformance.rules.sources import SEARCHABLE_ONCE_ASSOCIATED, api, model
 
 FAMILY = "image"
 BOX_TOLERANCE = 0.02
@@ -133,9 +134,13 @@ def _owner(evidence: Evidence, exchange: Exchange, face_id: str) -> str | None:
     "Searched with UserMatchThreshold 0, QualityFilter NONE and an explicit MaxUsers, the image "
     "a face was indexed from (IndexFaces saw that one face in it) finds the user the face is "
     "associated to (ListFaces, same epoch), unless the result is full.",
-    source="model: SearchUsersByImage searches the collection with the largest face of the "
-    "image; doc: a user with an associated face is searchable, and a face is closest to its "
-    "own user",
+    source=(
+        api(
+            "SearchUsersByImage",
+            "It first detects the largest face in the image, and then searches a specified collection for matching UserIDs.",
+        ),
+        SEARCHABLE_ONCE_ASSOCIATED,
+    ),
     family=FAMILY,
     leaves_open="The user's similarity and rank; images IndexFaces saw several faces in.",
 )
@@ -230,8 +235,16 @@ def _ids(matches: list[Match]) -> set[str]:
     "A search by the image a face was indexed from and a search by that FaceId, in the same "
     "epoch with the same UserMatchThreshold and MaxUsers, agree: the same clear top user, and "
     "every user scoring clearly above the threshold in one is in the other unless it is full.",
-    source="doc: SearchUsersByImage searches with the image's largest face, SearchUsers with a "
-    "stored face; IndexFaces stores the face it detects: both search with one face",
+    source=(
+        api(
+            "SearchUsersByImage",
+            "It first detects the largest face in the image, and then searches a specified collection for matching UserIDs.",
+        ),
+        api(
+            "SearchUsers",
+            note="a search by FaceId searches with the stored face IndexFaces detected in the same bytes",
+        ),
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="Scores within 1 point of each other or of the threshold (an image and its "
@@ -266,8 +279,11 @@ def agrees_with_face_search(evidence: Evidence) -> Iterator[Finding]:
     "IndexFaces with QualityFilter NONE and SearchUsersByImage with QualityFilter NONE, on the "
     "same bytes and collection, agree on whether the image holds a face, and on the box of a "
     "face each saw alone (within 0.02).",
-    source="doc: both detect faces with the face model of the collection (FaceModelVersion); "
-    "identical bytes, one model",
+    source=model(
+        "SearchUsersByImageResponse.FaceModelVersion",
+        "Version number of the face detection model associated with the input collection CollectionId.",
+        note="IndexFaces detects with the same model",
+    ),
     family=FAMILY,
     level=Level.SHOULD,
     leaves_open="How many faces each reports beyond the first; boxes of images holding several "
@@ -326,9 +342,16 @@ def _unmatched(mine: list[dict[str, float]], theirs: list[dict[str, float]]) -> 
     "SearchedFace and UnsearchedFaces, within 0.02) whatever their QualityFilter, threshold "
     "and MaxUsers: a filter decides which face is searched, never whether a detected face is "
     "reported.",
-    source="model: 'Information about faces detected in the supplied image, but not used for "
-    "the search, is returned in an array of UnsearchedFace objects'; QualityFilter 'Filtered "
-    "faces aren't searched for in the collection'",
+    source=(
+        api(
+            "SearchUsersByImage",
+            "Information about faces detected in the supplied image, but not used for the search, is returned in an array of UnsearchedFace objects.",
+        ),
+        model(
+            "SearchUsersByImageRequest.QualityFilter",
+            "Filtered faces aren't searched for in the collection.",
+        ),
+    ),
     family=FAMILY,
     leaves_open="Which face each filter searches; the reasons given; FaceDetail attributes "
     "other than the box.",

@@ -18,8 +18,8 @@ from conformance.contract.model import service_model
 from conformance.rules import FAMILIES, catalog
 from conformance.rules.sources import Kind, Source, api, model
 
-STRUCTURED_FAMILIES = frozenset(FAMILIES) - {"image"}
-"""Families whose every rule gives its sources as data (`image` still gives text)."""
+STRUCTURED_FAMILIES = frozenset(FAMILIES)
+"""Families whose every rule gives its sources as data (all of them)."""
 
 
 def _squash(text: str) -> str:
