@@ -444,16 +444,21 @@ def unsuccessful_reasons(exchange: Exchange, state: CollectionModel) -> Iterator
 
 
 def _statuses(exchange: Exchange) -> list[tuple[Any, Any]]:
-    """(UserId, UserStatus) pairs an answer reports."""
+    """(UserId, UserStatus) pairs an answer reports, the values as sent (unusable ones too:
+    they are what user-status-valid judges). A user given without a UserStatus reports none:
+    no member of these answers is required in the model, so its absence is no status at all
+    (JSON null reads as absent too)."""
     answer = answer_of(exchange)
     if exchange.operation == "ListUsers":
-        page = page_of(exchange)  # the values as sent: this judges them, unusable ones too
-        return [(row.get("UserId"), row.get("UserStatus")) for row in page.rows] if page else []
-    if exchange.operation == "SearchUsers":
-        return [(m["UserId"], m.get("UserStatus")) for m in _matches(exchange)]
-    if exchange.operation in ("AssociateFaces", "DisassociateFaces") and "UserStatus" in answer:
-        return [(param(exchange, "UserId"), answer["UserStatus"])]
-    return []
+        page = page_of(exchange)
+        found = [(row.get("UserId"), row.get("UserStatus")) for row in page.rows] if page else []
+    elif exchange.operation == "SearchUsers":
+        found = [(m["UserId"], m.get("UserStatus")) for m in _matches(exchange)]
+    elif exchange.operation in ("AssociateFaces", "DisassociateFaces"):
+        found = [(param(exchange, "UserId"), answer.get("UserStatus"))]
+    else:
+        found = []
+    return [(user, status) for user, status in found if status is not None]
 
 
 @stateful_rule(

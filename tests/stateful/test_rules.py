@@ -267,3 +267,15 @@ def test_a_write_between_two_reads_means_no_wait() -> None:
         search_face(F1),
     ]
     assert verdict("stateful.deleted-user-gone", setup() + log) is Status.FAIL
+
+
+def test_an_absent_user_status_is_not_judged() -> None:
+    """The model requires no member of these answers: a listed user without a UserStatus
+    reports no status, neither one outside the enum nor one short of ACTIVE."""
+    bare = ex("ListUsers", {}, {"Users": [{"UserId": "ann"}, {"UserId": "bob"}]})
+    for rule_id in ("stateful.user-status-valid", "stateful.status-reaches-active"):
+        assert verdict(rule_id, [*setup(), bare]) is not Status.FAIL, rule_id
+    listed_null = ex("ListUsers", {}, {"Users": [{"UserId": "ann", "UserStatus": None}]})
+    assert verdict("stateful.user-status-valid", [*setup(), listed_null]) is not Status.FAIL
+    empty = ex("ListUsers", {}, {"Users": [{"UserId": "ann", "UserStatus": ""}]})
+    assert verdict("stateful.user-status-valid", [*setup(), empty]) is Status.FAIL
