@@ -36,7 +36,7 @@ VARIANTS = {
     "without hypothesis's": HYPOTHESIS,
     "without both": OURS + HYPOTHESIS,
 }
-MODULES = ("conformance.plugin", "conformance.pytest_vcr", "_hypothesis_pytestplugin")
+MODULES = ("conformance.plugin", "conformance.plugin.vcr", "_hypothesis_pytestplugin")
 
 
 def make_project(root: Path, files: int, tests: int) -> None:

@@ -16,7 +16,7 @@ each kept by its own module:
 
 Everything is re-exported here so callers import from `conformance.recording` and the split
 stays an internal matter. Importing this package loads PyYAML (not vcrpy), so import-cheap
-modules such as `conformance.pytest_vcr` import it lazily.
+modules such as `conformance.plugin.vcr` import it lazily.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _registered() -> bool:
 
 def _plugin_args() -> list[str]:
     """Load the plugin by hand where the entry point is not installed (twice is an error)."""
-    return [] if _registered() else ["-p", "conformance.pytest_vcr"]
+    return [] if _registered() else ["-p", "conformance.plugin.vcr"]
 
 
 def _without_plugin() -> list[str]:
@@ -142,7 +142,7 @@ def test_the_plugin_module_imports_nothing_heavy() -> None:
     probe = textwrap.dedent(
         """
         import sys
-        import conformance.pytest_vcr
+        import conformance.plugin.vcr
         heavy = [m for m in ("vcr", "yaml", "botocore", "conformance.recording") if m in sys.modules]
         print(",".join(heavy))
         """

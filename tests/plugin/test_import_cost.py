@@ -15,7 +15,7 @@ PROBE = """
 import json, sys
 import pytest
 before = set(sys.modules)
-import conformance.plugin, conformance.pytest_vcr
+import conformance.plugin, conformance.plugin.vcr
 imported = sorted(set(sys.modules) - before)
 code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider"])
 ours = sorted(m for m in sys.modules if m.split(".")[0] == "conformance")
@@ -32,6 +32,6 @@ def test_plugins_load_nothing_in_a_project_that_does_not_use_them(tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    plugins = ["conformance", "conformance.plugin", "conformance.pytest_vcr"]
+    plugins = ["conformance", "conformance.plugin", "conformance.plugin.vcr"]
     assert found["imported"] == plugins
     assert found["after_collection"] == plugins and found["code"] == 0

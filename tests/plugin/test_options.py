@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.plugin_settings import SETTINGS
+from conformance.plugin.settings import SETTINGS
 
 CONFIG_PROBE = """
 import json
@@ -96,6 +96,21 @@ def test_bad_settings_are_one_line_usage_errors(
     errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
     assert len(errors) == 1 and fragment in errors[0]
     assert "Traceback" not in result.stderr.str()
+
+
+def test_disabling_the_gate_leaves_the_vcr_plugin_working(pytester: pytest.Pytester) -> None:
+    """Both plugins live in one package, and importing `conformance.plugin.vcr` imports the
+    gate's module too: pytest must still register it only under its own entry point name."""
+    import importlib.metadata
+
+    names = {e.name for e in importlib.metadata.entry_points(group="pytest11")}
+    if "searchusers_conformance_vcr" not in names:
+        pytest.skip("the package's entry points are not installed")
+    out = pytester.runpytest("-p", "no:searchusers_conformance", "--help").stdout.str()
+    assert "--su-endpoint-url" not in out and "su_endpoint_url" not in out
+    assert "su_vcr_targets" in out
+    both = pytester.runpytest("--help").stdout.str()
+    assert "--su-endpoint-url" in both and "su_vcr_targets" in both
 
 
 def test_bad_ini_flag_value(pytester: pytest.Pytester) -> None:

@@ -1,10 +1,19 @@
-"""pytest plugin (pytest11 entry point): the conformance gate inside any pytest run.
+"""The pytest side of the package: the plugins pytest loads from the `pytest11` entry points.
+
+This module is the `searchusers_conformance` plugin: the conformance gate inside any pytest run
+(`--su-*` options, `su_*` ini keys, the `searchusers_*` and `check_*` fixtures, the closing
+verdict line). Beside it, each imported only when needed:
+
+* `settings`: the options and ini keys parsed into the `RunConfig` they describe;
+* `fixtures`: what the fixtures hand to users' tests, and the work behind them;
+* `shared_run`: one gate run per session, however many xdist workers ask for it;
+* `vcr`: the `searchusers_conformance_vcr` plugin, matching and scrubbing for pytest-recording.
 
 pytest loads this module in every run of every project that has the package installed, so it
 imports nothing but pytest and builds no class: the option table is plain tuples, and the
-settings parser (`plugin_settings`), the fixtures' work (`plugin_fixtures`), the engine, boto3
-and the reference server are imported only once someone sets a `--su-*` option or `su_*` ini key,
-or requests a `searchusers_*` fixture. `benchmarks/collection.py` measures what is left.
+settings parser, the fixtures' work, the engine, boto3 and the reference server are imported
+only once someone sets a `--su-*` option or `su_*` ini key, or requests a `searchusers_*`
+fixture. `benchmarks/collection.py` measures what is left.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ if TYPE_CHECKING:
     from types_boto3_rekognition import RekognitionClient
 
     from conformance.config import RunConfig
-    from conformance.plugin_fixtures import SeededCollection, TargetEndpoint
+    from conformance.plugin.fixtures import SeededCollection, TargetEndpoint
     from conformance.reference.server import ReferenceServer
     from conformance.results import RunResult
 
@@ -36,7 +45,7 @@ WORKER_SHARED = "su_shared"
 """workerinput key: the folder where one worker's gate run is shared with the others."""
 
 OPTIONS = (
-    # (RunConfig field, option after --su-, help, kind: how plugin_settings parses it)
+    # (RunConfig field, option after --su-, help, kind: how `settings` parses it)
     ("endpoint_url", "endpoint-url", "SearchUsers endpoint (default: embedded reference)", "text"),
     ("aws", "aws", "test AWS itself (boto3's credential chain)", "flag"),
     ("region", "region", "AWS region for signing and AWS's endpoint (us-east-1)", "text"),
@@ -83,7 +92,7 @@ def _given(config: pytest.Config, field: str, flag: str) -> bool:
 def run_config(config: pytest.Config) -> RunConfig:
     """The session's settings, parsed on first use and kept."""
     if CONFIG_KEY not in config.stash:
-        from conformance.plugin_settings import build_run_config
+        from conformance.plugin.settings import build_run_config
 
         config.stash[CONFIG_KEY] = build_run_config(config)
     return config.stash[CONFIG_KEY]
@@ -134,13 +143,13 @@ def searchusers_config(pytestconfig: pytest.Config) -> RunConfig:
 def searchusers_run(pytestconfig: pytest.Config, searchusers_config: RunConfig) -> RunResult:
     """Run the gate once per session and hand out its verdicts. Under xdist one worker runs
     it and the others share its outcome (one collection, one report, one budget)."""
-    from conformance.plugin_fixtures import gate
+    from conformance.plugin.fixtures import gate
 
     worker = getattr(pytestconfig, "workerinput", None)
     if isinstance(worker, dict) and WORKER_SHARED in worker:
         from pathlib import Path
 
-        from conformance import shared_run
+        from conformance.plugin import shared_run
 
         outcome = shared_run.once(Path(worker[WORKER_SHARED]), lambda: gate(searchusers_config))
     else:
@@ -156,7 +165,7 @@ def searchusers_endpoint(
     pytestconfig: pytest.Config, searchusers_config: RunConfig
 ) -> Iterator[TargetEndpoint]:
     """The configured target; for the embedded reference, a server living for the session."""
-    from conformance.plugin_fixtures import TargetEndpoint
+    from conformance.plugin.fixtures import TargetEndpoint
 
     if searchusers_config.cassette is not None:
         pytest.skip("a cassette replay has no live target to send requests to")
@@ -178,7 +187,7 @@ def rekognition_client(
     searchusers_config: RunConfig, searchusers_endpoint: TargetEndpoint
 ) -> RekognitionClient:
     """A boto3 Rekognition client for the configured target, for users' own tests."""
-    from conformance.plugin_fixtures import rekognition_client
+    from conformance.plugin.fixtures import rekognition_client
 
     return rekognition_client(searchusers_config, searchusers_endpoint)
 
@@ -194,7 +203,7 @@ def searchusers_collection(
     alice (2 faces), bob (2), carol (1) and dave (none), plus one unassociated face (alice's
     likeness), the same as `serve --seed-demo`. With `--su-collection-id`: that collection, as
     it is. Elsewhere nothing is created for users' tests: the fixture skips and says so."""
-    from conformance.plugin_fixtures import describe_collection
+    from conformance.plugin.fixtures import describe_collection
 
     if searchusers_config.collection_id is not None:
         collection_id = searchusers_config.collection_id
@@ -219,7 +228,7 @@ CheckSearchUsers = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 def check_search_users() -> CheckSearchUsers:
     """`check_search_users(request, response)`: the catalog's single-exchange rules as an
     assertion, for users' own SearchUsers tests (boto3 responses are fine as they are)."""
-    from conformance.plugin_fixtures import assert_conforms
+    from conformance.plugin.fixtures import assert_conforms
 
     return assert_conforms
 
@@ -228,7 +237,7 @@ def check_search_users() -> CheckSearchUsers:
 def check_search_users_by_image() -> CheckSearchUsers:
     """`check_search_users_by_image(request, response)`: the same for SearchUsersByImage (the
     request's `Image.Bytes` as bytes, as boto3 takes it)."""
-    from conformance.plugin_fixtures import assert_image_search_conforms
+    from conformance.plugin.fixtures import assert_image_search_conforms
 
     return assert_image_search_conforms
 
@@ -238,7 +247,7 @@ def _session_result(config: pytest.Config) -> RunResult | None:
     if RESULT_KEY in config.stash:
         return config.stash[RESULT_KEY]
     if SHARED_KEY in config.stash:
-        from conformance import shared_run
+        from conformance.plugin import shared_run
 
         outcome = shared_run.read(config.stash[SHARED_KEY])
         return outcome.result if outcome is not None else None

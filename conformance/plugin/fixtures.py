@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from types_boto3_rekognition import RekognitionClient
 
     from conformance.config import RunConfig
-    from conformance.shared_run import Outcome
+    from conformance.plugin.shared_run import Outcome
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def gate(run_config: RunConfig) -> Outcome:
     """Run the gate and write its reports; a run that cannot verify is an outcome too."""
     from conformance.engine import run
     from conformance.errors import ConformanceError
+    from conformance.plugin.shared_run import Outcome
     from conformance.reporting.files import write_reports
-    from conformance.shared_run import Outcome
 
     try:
         result = run(run_config)
