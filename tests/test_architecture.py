@@ -93,6 +93,7 @@ FLOORS: dict[str, frozenset[str]] = {
             "credentials",
             "engine",
             "errors",
+            "evidence",
             "recording",
             "reference",
             "reporting",

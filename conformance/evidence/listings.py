@@ -57,10 +57,15 @@ class Page:
 
 def page_of(exchange: Exchange) -> Page | None:
     """The page a listing answer holds; None when it is no listing or not a readable answer."""
-    shape = SHAPES.get(exchange.operation or "")
-    if shape is None or not exchange.ok or exchange.output is None:
+    if exchange.operation not in SHAPES or not exchange.ok or exchange.output is None:
         return None
-    body = answer_of(exchange)
+    return read_page(exchange.operation, answer_of(exchange))
+
+
+def read_page(operation: str, body: Mapping[str, Any]) -> Page:
+    """A ListUsers/ListFaces answer's members as a page, however they arrived (an exchange's
+    body, or a boto3 paginator's page in the plugin's fixture)."""
+    shape = SHAPES[operation]
     raw = body.get(shape.member)
     rows = tuple(item for item in raw if isinstance(item, dict)) if isinstance(raw, list) else ()
     items = {

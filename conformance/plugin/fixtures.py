@@ -79,16 +79,18 @@ def rekognition_client(run_config: RunConfig, endpoint: TargetEndpoint) -> Rekog
 
 
 def describe_collection(client: RekognitionClient, collection_id: str) -> SeededCollection:
-    """Users and faces of `collection_id`, from every page of ListUsers and ListFaces."""
+    """Users and faces of `collection_id`, from every page of ListUsers and ListFaces, read as
+    the gate reads a listing (`conformance.evidence.listings`: no empty ids or owners)."""
+    from conformance.evidence.listings import read_page  # deferred: only the fixture needs it
+
     users: dict[str, list[str]] = {}
     for users_page in client.get_paginator("list_users").paginate(CollectionId=collection_id):
-        for user in users_page.get("Users", []):
-            users.setdefault(user.get("UserId", ""), [])
+        for user_id in read_page("ListUsers", users_page).items:
+            users.setdefault(user_id, [])
     unassociated: list[str] = []
     for faces_page in client.get_paginator("list_faces").paginate(CollectionId=collection_id):
-        for face in faces_page.get("Faces", []):
-            owner, face_id = face.get("UserId"), face.get("FaceId", "")
-            if owner:
+        for face_id, owner in read_page("ListFaces", faces_page).items.items():
+            if owner is not None:
                 users.setdefault(owner, []).append(face_id)
             else:
                 unassociated.append(face_id)

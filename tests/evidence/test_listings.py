@@ -134,3 +134,32 @@ def test_an_empty_status_does_not_settle_a_user() -> None:
     assert state is not None and not state.users["ann"].settled
     model.apply(answer("ListUsers", {}, {"Users": [ANN]}))
     assert state.users["ann"].settled
+
+
+class Paginated:
+    """A stand-in boto3 client whose paginators yield scripted pages (unit test only)."""
+
+    def __init__(self, pages: dict[str, list[dict[str, Any]]]) -> None:
+        self.pages = pages
+
+    def get_paginator(self, name: str) -> Any:
+        pages = self.pages[name]
+        return type("Paginator", (), {"paginate": lambda _self, **_: iter(pages)})()
+
+
+def test_the_plugin_fixture_reads_listings_as_the_gate_does() -> None:
+    """searchusers_collection reads boto3's pages with the same page reader: an empty or
+    missing id names nobody, an empty owner is no owner."""
+    from conformance.plugin.fixtures import describe_collection
+
+    client = Paginated(
+        {
+            "list_users": [{"Users": [ANN, {"UserId": ""}, {"UserStatus": "ACTIVE"}]}],
+            "list_faces": [
+                {"Faces": [FACE, LOOSE, {"FaceId": "f3", "UserId": ""}, {"UserId": "ann"}]}
+            ],
+        }
+    )
+    found = describe_collection(client, C)
+    assert found.users == {"ann": ("f1",)}
+    assert found.unassociated_faces == ("f2", "f3")
