@@ -11,6 +11,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,13 @@ def both(name: str | None) -> tuple[str | None, Outcome, Outcome]:
     return name, seeding_mode(name), read_only_mode(name)
 
 
+def _median(values: Sequence[float | None]) -> str:
+    """The median as the table shows figures: an even count averages two seconds rounded to
+    hundredths, so three decimals are exact (binary floats would print 0.28500000000000003)."""
+    known = [v for v in values if v is not None]
+    return str(round(statistics.median(known), 3)) if known else "-"
+
+
 def _cell(outcome: Outcome) -> str:
     return f"{outcome.caught} | {outcome.rule} | {outcome.requests or ''} | {'' if outcome.seconds is None else outcome.seconds}"
 
@@ -140,8 +148,8 @@ def main() -> int:
         totals.append(
             f"- {mode}: kill rate {len(caught)}/{len(eligible)} "
             f"({100 * len(caught) / max(1, len(eligible)):.0f}%), "
-            f"median {statistics.median([o.requests for o in timed]) if timed else '-'} requests, "
-            f"{statistics.median([o.seconds for o in timed]) if timed else '-'} s to detection"
+            f"median {_median([o.requests for o in timed])} requests, "
+            f"{_median([o.seconds for o in timed])} s to detection"
         )
     false_positives = [o for o in rows[0][1:] if o.caught != "no"]  # type: ignore[union-attr]
     totals.append(f"- false positives on the correct reference: {len(false_positives)}")

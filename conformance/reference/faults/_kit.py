@@ -41,6 +41,20 @@ def with_matches(result: Result, found: Matches) -> Result:
     return {**result, "UserMatches": found}
 
 
+def fault(
+    name: str,
+    description: str,
+    trips: tuple[str, ...],
+    family: str,
+    operations: frozenset[str] = frozenset(),
+    **extra: Any,
+) -> Fault:
+    """Register one fault. Every family's entries read the same way (what breaks, which rules
+    must catch it, whose it is, where it fires; hooks and flags after), so they are written
+    through this one door rather than as a `register(Fault(...))` block each."""
+    return register(Fault(name, description, operations, trips=trips, family=family, **extra))
+
+
 def search_fault(
     name: str,
     description: str,
@@ -50,9 +64,7 @@ def search_fault(
     **extra: Any,
 ) -> Fault:
     """A fault that rewrites successful SearchUsers results."""
-    return register(
-        Fault(name, description, SEARCH, on_result=rewrite, trips=trips, family=family, **extra)
-    )
+    return fault(name, description, trips, family, SEARCH, on_result=rewrite, **extra)
 
 
 def matches_fault(
@@ -87,17 +99,7 @@ def params_fault(
             rewrite(plan.params)
             plan.validate = plan.validate and validate
 
-    return register(
-        Fault(
-            name,
-            description,
-            SEARCH,
-            on_request=on_request,
-            trips=trips,
-            family=family,
-            **extra,
-        )
-    )
+    return fault(name, description, trips, family, SEARCH, on_request=on_request, **extra)
 
 
 def message(response: WireResponse) -> str:
@@ -166,17 +168,7 @@ def response_fault(
 
         return Hooks(on_request=on_request, on_response=on_response)
 
-    return register(
-        Fault(
-            name,
-            description,
-            operations,
-            trips=trips,
-            family=family,
-            factory=factory,
-            **extra,
-        )
-    )
+    return fault(name, description, trips, family, operations, factory=factory, **extra)
 
 
 def asked(plan: RequestPlan | None, member: str) -> Any:
@@ -191,6 +183,4 @@ VARIATION_FAMILY = "variation"
 
 def variation(name: str, description: str, *, should: tuple[str, ...] = (), **hooks: Any) -> Fault:
     """Register a benign variation; `should` lists the SHOULD rules it may legitimately fire."""
-    return register(
-        Fault(name, description, trips=should, family=VARIATION_FAMILY, benign=True, **hooks)
-    )
+    return fault(name, description, should, VARIATION_FAMILY, benign=True, **hooks)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import threading
 
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
-from conformance.reference.faults._kit import SEARCH, matches, with_matches
+from conformance.reference.faults import Hooks, RequestPlan, Result
+from conformance.reference.faults._kit import SEARCH, fault, matches, with_matches
 
 FAMILY = "determinism"
 DETERMINISTIC = ("metamorphic.deterministic",)
@@ -41,23 +41,19 @@ def _drifting() -> Hooks:
     return Hooks(on_result=on_result)
 
 
-register(
-    Fault(
-        "nondeterministic-results",
-        "every second search drops its last match (a racy approximate index)",
-        SEARCH,
-        trips=(*DETERMINISTIC, "metamorphic.max-users-prefix", "metamorphic.threshold-filter"),
-        family=FAMILY,
-        factory=_alternating,
-    )
+fault(
+    "nondeterministic-results",
+    "every second search drops its last match (a racy approximate index)",
+    (*DETERMINISTIC, "metamorphic.max-users-prefix", "metamorphic.threshold-filter"),
+    FAMILY,
+    SEARCH,
+    factory=_alternating,
 )
-register(
-    Fault(
-        "nondeterministic-scores",
-        "Similarity values change slightly from one identical call to the next",
-        SEARCH,
-        trips=DETERMINISTIC,
-        family=FAMILY,
-        factory=_drifting,
-    )
+fault(
+    "nondeterministic-scores",
+    "Similarity values change slightly from one identical call to the next",
+    DETERMINISTIC,
+    FAMILY,
+    SEARCH,
+    factory=_drifting,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.reference.faults import Fault, RequestPlan, Result, register
-from conformance.reference.faults._kit import search_fault
+from conformance.reference.faults import RequestPlan, Result
+from conformance.reference.faults._kit import fault, search_fault
 
 FAMILY = "echo"
 USER = ("echo.searched-user",)
@@ -113,13 +113,11 @@ search_fault(
     _version("6.0-stale"),
     FAMILY,
 )
-register(
-    Fault(
-        "describe-model-version-drift",
-        "DescribeCollection reports a FaceModelVersion other than the one searches use",
-        frozenset({"DescribeCollection"}),
-        on_result=_version("9.9"),
-        trips=VERSION,
-        family=FAMILY,
-    )
+fault(
+    "describe-model-version-drift",
+    "DescribeCollection reports a FaceModelVersion other than the one searches use",
+    VERSION,
+    FAMILY,
+    frozenset({"DescribeCollection"}),
+    on_result=_version("9.9"),
 )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from conformance.reference.faults import (
-    Fault,
-    RequestPlan,
-    ResponseHook,
-    WireResponse,
-    register,
-)
+from conformance.reference.faults import RequestPlan, ResponseHook, WireResponse
 from conformance.reference.faults._kit import (
     error_type,
+    fault,
     json_response,
     response_fault,
 )
@@ -33,33 +28,27 @@ def _no_request_id(_operation: str | None, response: WireResponse) -> WireRespon
     return WireResponse(response.status, headers, response.body)
 
 
-register(
-    Fault(
-        "wrong-content-type",
-        "every response says Content-Type: application/json (JSON, but not AWS's media type)",
-        on_response=_content_type("application/json"),
-        trips=("response.content-type-exact",),
-        family=FAMILY,
-        strict=True,
-    )
+fault(
+    "wrong-content-type",
+    "every response says Content-Type: application/json (JSON, but not AWS's media type)",
+    ("response.content-type-exact",),
+    FAMILY,
+    on_response=_content_type("application/json"),
+    strict=True,
 )
-register(
-    Fault(
-        "content-type-text-plain",
-        "every response says Content-Type: text/plain",
-        on_response=_content_type("text/plain; charset=utf-8"),
-        trips=("response.content-type",),
-        family=FAMILY,
-    )
+fault(
+    "content-type-text-plain",
+    "every response says Content-Type: text/plain",
+    ("response.content-type",),
+    FAMILY,
+    on_response=_content_type("text/plain; charset=utf-8"),
 )
-register(
-    Fault(
-        "missing-request-id",
-        "responses carry no x-amzn-RequestId header",
-        on_response=_no_request_id,
-        trips=("response.request-id",),
-        family=FAMILY,
-    )
+fault(
+    "missing-request-id",
+    "responses carry no x-amzn-RequestId header",
+    ("response.request-id",),
+    FAMILY,
+    on_response=_no_request_id,
 )
 
 HTML = b"<html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1></body></html>"

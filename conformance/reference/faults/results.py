@@ -6,10 +6,11 @@ import threading
 from collections import defaultdict
 from typing import Any
 
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, register
+from conformance.reference.faults import Hooks, RequestPlan, Result
 from conformance.reference.faults._kit import (
     SEARCH,
     Matches,
+    fault,
     matches,
     matches_fault,
     search_fault,
@@ -99,15 +100,13 @@ def _faceless_factory() -> Hooks:
     return Hooks(on_result=on_result)
 
 
-register(
-    Fault(
-        "faceless-user-matched",
-        "users with no faces (CREATED) are matched, with the lowest score returned",
-        frozenset({"ListUsers", "SearchUsers"}),
-        trips=("consistency.matches-have-faces", "stateful.faceless-user-never-matches"),
-        family=FAMILY,
-        factory=_faceless_factory,
-    )
+fault(
+    "faceless-user-matched",
+    "users with no faces (CREATED) are matched, with the lowest score returned",
+    ("consistency.matches-have-faces", "stateful.faceless-user-never-matches"),
+    FAMILY,
+    frozenset({"ListUsers", "SearchUsers"}),
+    factory=_faceless_factory,
 )
 
 
@@ -190,13 +189,11 @@ def _canned(_plan: RequestPlan, _result: Result) -> Result:
     }
 
 
-register(
-    Fault(
-        "stub-canned-response",
-        "SearchUsers answers the documentation's example response whatever was asked",
-        SEARCH,
-        on_result=_canned,
-        trips=("echo.searched-user", "echo.searched-face", "consistency.matches-listed"),
-        family=FAMILY,
-    )
+fault(
+    "stub-canned-response",
+    "SearchUsers answers the documentation's example response whatever was asked",
+    ("echo.searched-user", "echo.searched-face", "consistency.matches-listed"),
+    FAMILY,
+    SEARCH,
+    on_result=_canned,
 )

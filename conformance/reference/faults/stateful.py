@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from conformance.reference.api_errors import invalid_parameter
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, ResultHook, register
+from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, ResultHook
+from conformance.reference.faults._kit import fault
 
 FAMILY = "stateful"
 NEEDS_WRITES = "only shows after writes, which a read-only run never makes"
@@ -55,8 +55,17 @@ def _register(
     strict: bool = False,
 ) -> Fault:
     """Registers one fault of this family: all of them need writes to show."""
-    fault = Fault(name, description, operations, on_result=on_result, trips=trips, family=FAMILY)
-    return register(replace(fault, factory=factory, needs_writes=NEEDS_WRITES, strict=strict))
+    return fault(
+        name,
+        description,
+        trips,
+        FAMILY,
+        operations,
+        on_result=on_result,
+        factory=factory,
+        needs_writes=NEEDS_WRITES,
+        strict=strict,
+    )
 
 
 def _stateful(
@@ -154,6 +163,10 @@ _stale_search_fault(
 )
 
 
+STATUS_ANSWERS = frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"})
+"""The operations whose answers report a UserStatus: where a status fault shows."""
+
+
 def _statuses_rewritten(result: Result, fix: Callable[[Any], Any]) -> Result:
     """`result` with every UserStatus it reports (answer, listing, matches) passed to `fix`."""
     out = dict(result)
@@ -177,7 +190,7 @@ _register(
     "status-stuck-updating",
     "users with faces are reported UPDATING forever, never ACTIVE",
     ("stateful.status-reaches-active",),
-    frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
+    STATUS_ANSWERS,
     on_result=_stuck,
     strict=True,
 )
@@ -282,7 +295,7 @@ _register(
     "status-created-after-associate",
     "users whose faces were associated are still reported CREATED (status never updated)",
     ("stateful.associated-user-not-created",),
-    frozenset({"ListUsers", "SearchUsers", "AssociateFaces", "DisassociateFaces"}),
+    STATUS_ANSWERS,
     on_result=_created_after_associate,
 )
 
