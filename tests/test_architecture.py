@@ -61,10 +61,11 @@ FLOORS: dict[str, frozenset[str]] = {
             "exchange",
             "limits",
             "reporting",
-            "secret_values",
-            "watchdog",
+            "secrets",
         }
     ),
+    # what a credential looks like in text, and which ones this process used: hidden everywhere
+    "secrets": frozenset({ROOT}),
     # which credentials sign, and what TLS trusts
     "credentials": frozenset({ROOT, "errors"}),
     # where a run points: targets send and set up, never judge (no rules, results or engine;
@@ -99,7 +100,7 @@ FLOORS: dict[str, frozenset[str]] = {
             "reporting",
             "results",
             "rules",
-            "secret_values",
+            "secrets",
             "settle",
         }
     ),

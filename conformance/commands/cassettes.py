@@ -11,10 +11,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from conformance import cassettes, secret_values
+from conformance import cassettes
 from conformance.credentials import local_credentials
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from conformance.recording import lint, summarize
+from conformance.secrets import values as secret_values
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -59,8 +59,8 @@ def rekognition_client(run_config: RunConfig, endpoint: TargetEndpoint) -> Rekog
     """A boto3 Rekognition client for the target; loopback credentials where any will do."""
     import boto3
 
-    from conformance import secret_values
     from conformance.credentials import LOOPBACK_CREDENTIALS
+    from conformance.secrets import values as secret_values
 
     session = boto3.Session(profile_name=run_config.profile)
     key: str | None = None

@@ -5,7 +5,7 @@ passed through them. So `lint` checks the file itself, and names the kind of sec
 line but never repeats the value (its output goes to CI logs). It also flags writes to
 collections the recording did not create: `parity` would refuse to re-send them, and a
 cassette that deletes someone's collection is not safe to share either. Besides the patterns it looks
-for the exact values of the credentials remembered in `conformance.secret_values` (the
+for the exact values of the credentials remembered in `conformance.secrets.values` (the
 `cassettes lint` command remembers those of its environment), whatever their format.
 """
 
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import yaml
 
-from conformance import secret_values
 from conformance.errors import CassetteError
 from conformance.recording import bounded_yaml
 from conformance.recording.cassette import yaml_loader
@@ -36,7 +35,8 @@ from conformance.recording.patterns import (
     SESSION_TOKEN,
     SIGNATURE,
 )
-from conformance.secret_patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
+from conformance.secrets import values as secret_values
+from conformance.secrets.patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Scrubbing (before a cassette is written) and linting (of the file as it is on disk) must agree
 on what counts as a secret, or a hand-edited cassette could carry a value the hooks would have
-removed. Like `conformance.secret_patterns`, this module only finds; `scrub` decides what a
+removed. Like `conformance.secrets.patterns`, this module only finds; `scrub` decides what a
 match becomes and `lint` how it is described.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from conformance.exchange import SCRUBBED, SECRET_HEADERS
-from conformance.secret_patterns import (
+from conformance.secrets.patterns import (
     ACCOUNT_MEMBER,
     NAMED_SECRET,
     SECRET_MEMBER,

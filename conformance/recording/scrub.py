@@ -21,7 +21,7 @@ from conformance.recording.patterns import (
     SECRET_QUERY_PARAMETERS,
 )
 from conformance.recording.scope import header_text
-from conformance.secret_patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
+from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
 
 
 def scrub_text(text: str) -> str:

@@ -8,7 +8,7 @@ a new output cannot forget it.
 
 from __future__ import annotations
 
-from conformance.secret_patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
+from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
 
 MASK = "*"
 

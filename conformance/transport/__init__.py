@@ -8,7 +8,7 @@ signs with botocore's SigV4 and sends through botocore's own HTTP session (so vc
 like any boto3 call), but decides itself what to retry.
 
 Every attempt counts against the budget, throttled ones included: the budget is what the user
-pays for.
+pays for. `watchdog` beside it bounds each attempt as a whole (urllib3 only bounds each read).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import botocore.serialize
 import urllib3.exceptions
 from botocore.model import OperationNotFoundError
 
-from conformance import limits, secret_values, watchdog
+from conformance import limits
 from conformance.contract.model import service_model
 from conformance.credentials import LOOPBACK_CREDENTIALS
 from conformance.errors import (
@@ -54,6 +54,8 @@ from conformance.exchange import (
     scrub_headers,
 )
 from conformance.reporting.redact import excerpt
+from conformance.secrets import values as secret_values
+from conformance.transport import watchdog
 
 SERVICE = "rekognition"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from conformance.secret_values import mask_known
+from conformance.secrets.values import mask_known
 
 ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 """An access key id; group 1 is its public prefix (long-term or temporary)."""
@@ -49,7 +49,7 @@ ACCOUNT_MEMBER = re.compile(
 
 
 def mask_credentials(text: str, *, mask: str, account: str) -> str:
-    """Replace the credentials this process used (`secret_values`), session tokens, named
+    """Replace the credentials this process used (`values`), session tokens, named
     secret keys, signatures, credential members and account ids (in ARNs and account members)
     with `mask` / `account`.
 

@@ -1,6 +1,6 @@
 """The credentials this process actually used: masked wherever they appear, whatever they look like.
 
-Patterns (`secret_patterns`) only know what AWS's secrets usually look like. A session token
+Patterns (`patterns`) only know what AWS's secrets usually look like. A session token
 from another STS flavour (`AQoDYXdz...`), or an emulator's own key format, matches none of them,
 and a target that echoes it into error messages would put it into reports and cassettes. So
 every set of credentials the suite signs with is remembered here, and `mask_known` replaces
