@@ -32,6 +32,16 @@ SEARCH_OPERATIONS = ("SearchUsers", "SearchUsersByImage")
 """The searches the gate judges; `--operations` picks some (default: both)."""
 
 
+def parse_operations(raw: str) -> tuple[str, ...]:
+    """`SearchUsers,SearchUsersByImage` (commas or spaces), in the order the gate runs them:
+    the one reading of `--operations` and the plugin's `--su-operations` / `su_operations`."""
+    named = {word for word in raw.replace(",", " ").split()}
+    unknown = sorted(named - set(SEARCH_OPERATIONS))
+    if unknown or not named:
+        raise ValueError(f"{raw!r}: name one or both of {', '.join(SEARCH_OPERATIONS)}")
+    return tuple(op for op in SEARCH_OPERATIONS if op in named)
+
+
 @dataclass(frozen=True)
 class RunConfig:
     endpoint_url: str | None = None

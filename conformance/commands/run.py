@@ -21,6 +21,7 @@ from conformance.config import (
     DEFAULT_STATE_DIR,
     SEARCH_OPERATIONS,
     RunConfig,
+    parse_operations,
 )
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
 from conformance.reporting.console import ProgressDisplay, print_plan, print_summary
@@ -197,13 +198,10 @@ def operations_of(raw: str | None) -> tuple[str, ...]:
     """`--operations SearchUsers,SearchUsersByImage` in the order the gate runs them."""
     if raw is None:
         return SEARCH_OPERATIONS
-    named = {word.strip() for word in raw.split(",") if word.strip()}
-    unknown = sorted(named - set(SEARCH_OPERATIONS))
-    if unknown or not named:
-        raise UsageError(
-            f"--operations {raw!r}: name one or both of {', '.join(SEARCH_OPERATIONS)}"
-        )
-    return tuple(op for op in SEARCH_OPERATIONS if op in named)
+    try:
+        return parse_operations(raw)
+    except ValueError as exc:
+        raise UsageError(f"--operations {exc}") from None
 
 
 def check_report_dir(path: Path) -> None:

@@ -64,6 +64,7 @@ OPTIONS = (
     ("examples_dir", "state-dir", "folder for what a run keeps (.conformance)", "state"),
     ("cassette", "cassette", "replay this cassette instead of a target", "path"),
     ("faults", "faults", "faults injected into the embedded reference", "names"),
+    ("operations", "operations", "searches to judge: SearchUsers,SearchUsersByImage (both)", "ops"),
 )
 
 

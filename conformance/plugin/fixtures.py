@@ -56,19 +56,24 @@ def gate(run_config: RunConfig) -> Outcome:
 
 
 def rekognition_client(run_config: RunConfig, endpoint: TargetEndpoint) -> RekognitionClient:
-    """A boto3 Rekognition client for the target; loopback credentials where any will do."""
+    """A boto3 Rekognition client for the target, with the gate's credential policy: boto3's
+    chain, and dummy credentials only on loopback (the embedded reference, or a local emulator
+    when nothing is configured); a remote endpoint without credentials gets none, so the first
+    call says so instead of sending requests signed by a made-up key."""
     import boto3
 
-    from conformance.credentials import LOOPBACK_CREDENTIALS
+    from conformance.credentials import LOOPBACK_CREDENTIALS, is_loopback
     from conformance.secrets import values as secret_values
 
     session = boto3.Session(profile_name=run_config.profile)
+    found = session.get_credentials()
     key: str | None = None
     secret: str | None = None
-    if endpoint.loopback or (endpoint.url is not None and session.get_credentials() is None):
+    local = endpoint.url is not None and is_loopback(endpoint.url)
+    if endpoint.loopback or (local and found is None):
         key, secret = LOOPBACK_CREDENTIALS.access_key, LOOPBACK_CREDENTIALS.secret_key
-    else:
-        secret_values.remember(session.get_credentials())  # masked in what the plugin prints
+    elif found is not None:
+        secret_values.remember(found)  # masked in what the plugin prints
     return session.client(
         "rekognition",
         region_name=endpoint.region,

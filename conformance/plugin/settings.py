@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conformance.config import RunConfig
+from conformance.config import RunConfig, parse_operations
 from conformance.plugin import OPTIONS, WORKER_SEED
 from conformance.settle import settle_seconds
 
@@ -60,6 +60,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "names": _names,
     "state": _state,
     "settle": settle_seconds,
+    "ops": parse_operations,
 }
 
 

@@ -127,3 +127,48 @@ def test_real(rekognition_client, searchusers_collection, check_search_users_by_
 """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+SIGNED_BY = """
+import botocore.awsrequest
+import pytest
+from botocore.exceptions import NoCredentialsError
+
+def signed_by(client):
+    seen = []
+    def answer(request, **kwargs):
+        seen.append(request.headers.get("Authorization", b""))
+        return botocore.awsrequest.AWSResponse(request.url, 200, {}, None)
+    client.meta.events.register("before-send.rekognition", answer)
+    try:
+        client.list_collections()
+    except NoCredentialsError:
+        return None
+    except Exception:
+        pass
+    auth = seen[0].decode() if isinstance(seen[0], bytes) else seen[0]
+    return auth.split("Credential=", 1)[1].split("/", 1)[0]
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "signer"),
+    [("http://127.0.0.1:9/", "'testing'"), ("http://emulator.invalid:4566", "None")],
+    ids=["local-emulator-dummy", "remote-none"],
+)
+def test_rekognition_client_credentials_follow_the_gate_policy(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, url: str, signer: str
+) -> None:
+    """No credentials configured: a local emulator gets the dummy ones, as the gate signs; a
+    remote endpoint gets none (botocore then refuses to send), never a made-up key."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(pytester.path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(pytester.path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    pytester.makepyfile(
+        test_signer=SIGNED_BY
+        + f"\ndef test_signer(rekognition_client):\n    assert signed_by(rekognition_client) == {signer}\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--su-endpoint-url={url}")
+    result.assert_outcomes(passed=1)

@@ -20,6 +20,7 @@ def test_probe(searchusers_config):
         "read_only": c.read_only, "collection_id": c.collection_id,
         "report_dir": str(c.report_dir), "faults": list(c.faults),
         "max_examples": c.max_examples, "examples_dir": str(c.examples_dir),
+        "operations": list(c.operations),
     }))
 """
 
@@ -140,3 +141,16 @@ def test_the_state_dir_holds_the_example_database(pytester: pytest.Pytester) -> 
     data = _probe(pytester, "--su-state-dir=elsewhere/state")
     assert data["examples_dir"] == str(pytester.path / "elsewhere" / "state" / "examples")
     assert _probe(pytester)["examples_dir"] == str(Path(".conformance") / "examples")
+
+
+def test_operations_select_the_searches_as_the_cli_does(pytester: pytest.Pytester) -> None:
+    assert _probe(pytester)["operations"] == ["SearchUsers", "SearchUsersByImage"]
+    only_image = _probe(pytester, "--su-operations=SearchUsersByImage")
+    assert only_image["operations"] == ["SearchUsersByImage"]
+    pytester.makeini("[pytest]\nsu_operations = SearchUsersByImage, SearchUsers\n")
+    assert _probe(pytester)["operations"] == ["SearchUsers", "SearchUsersByImage"]
+    result = pytester.runpytest("-p", "no:cacheprovider", "--su-operations=SearchFaces")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--su-operations / su_operations: 'SearchFaces': name one or both of" in (
+        result.stderr.str()
+    )
