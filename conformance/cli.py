@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from conformance import __version__
 from conformance.errors import EXIT_UNVERIFIED, EXIT_USAGE, ConformanceError
-from conformance.reporting.redact import redact
+from conformance.secrets.redact import redact
 
 COMMANDS = ("run", "serve", "record", "parity", "schemas", "cassettes", "cleanup")
 EXIT_BROKEN_PIPE = 141

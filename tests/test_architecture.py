@@ -60,16 +60,16 @@ FLOORS: dict[str, frozenset[str]] = {
             "errors",
             "exchange",
             "limits",
-            "reporting",
             "secrets",
         }
     ),
     # what a credential looks like in text, and which ones this process used: hidden everywhere
+    # (and `redact`, the same secrets masked in text every report and log line passes through)
     "secrets": frozenset({ROOT}),
     # which credentials sign, and what TLS trusts
     "credentials": frozenset({ROOT, "errors"}),
     # where a run points: targets send and set up, never judge (no rules, results or engine;
-    # a cassette is the engine's replay, not a target); `reporting` only for `redact`
+    # a cassette is the engine's replay, not a target)
     "targets": frozenset(
         {
             ROOT,
@@ -79,7 +79,7 @@ FLOORS: dict[str, frozenset[str]] = {
             "exchange",
             "limits",
             "reference",
-            "reporting",
+            "secrets",
             "transport",
         }
     ),

@@ -23,7 +23,7 @@ from conformance.errors import UsageError
 from conformance.parity import DEFAULT_TOLERANCE, compare, plan
 from conformance.recording import load_exchanges
 from conformance.reporting.console import make_console, print_plan
-from conformance.reporting.redact import redact
+from conformance.secrets.redact import redact
 from conformance.targets import build
 
 

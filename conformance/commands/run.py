@@ -26,8 +26,8 @@ from conformance.config import (
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
 from conformance.reporting.console import ProgressDisplay, print_plan, print_summary
 from conformance.reporting.files import write_reports
-from conformance.reporting.redact import redact
 from conformance.results import RunResult
+from conformance.secrets.redact import redact
 from conformance.settle import settle_seconds
 
 N = TypeVar("N", int, float)

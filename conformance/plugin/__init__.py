@@ -261,7 +261,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if result is None:
         return
     from conformance.reporting.failures import stats_line, verdict_line
-    from conformance.reporting.redact import redact
+    from conformance.secrets.redact import redact
 
     terminalreporter.write_sep("-", GROUP)
     terminalreporter.write_line(redact(f"{result.target}: {verdict_line(result)}"))

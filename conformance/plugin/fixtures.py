@@ -111,8 +111,8 @@ def assert_conforms(
 ) -> None:
     """Raise AssertionError listing every single-exchange rule the pair violates."""
     __tracebackhide__ = True  # the failure belongs to the caller's test, not to this helper
-    from conformance.reporting.redact import redact
     from conformance.rules.single import check_answer
+    from conformance.secrets.redact import redact
 
     violations = check_answer(operation, request, response)
     if violations:

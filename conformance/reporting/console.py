@@ -39,9 +39,9 @@ from conformance.reporting.failures import (
     stats_line,
     verdict_line,
 )
-from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.rules.base import Status
+from conformance.secrets.redact import redact
 
 LOG_WIDTH = 120
 """Logs have no width; rich's default of 80 columns would wrap the rules table needlessly."""

@@ -11,10 +11,10 @@ from collections.abc import Iterator, Mapping
 
 from conformance.availability import headline
 from conformance.exchange import Exchange
-from conformance.reporting.redact import excerpt
 from conformance.reporting.reproduce import Endpoint, endpoint_of, reproduce
 from conformance.results import RunResult
 from conformance.rules.base import Finding, Level, RuleVerdict, Status
+from conformance.secrets.redact import excerpt
 
 EXCERPT_CHARS = 300
 REQUEST_CHARS = 2000

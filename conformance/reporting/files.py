@@ -11,9 +11,9 @@ from conformance.reporting.failures import cited, endpoint
 from conformance.reporting.json_report import render_json
 from conformance.reporting.junit import render_junit
 from conformance.reporting.markdown import render_markdown
-from conformance.reporting.redact import redact
 from conformance.reporting.reproduce import reproduce
 from conformance.results import RunResult
+from conformance.secrets.redact import redact
 
 REPORT_FILES = ("junit.xml", "report.json", "report.md")
 

@@ -1,6 +1,6 @@
 """What a credential looks like in text, defined once for every place that hides them.
 
-Cassettes (`conformance.recording`) and human-facing reports (`conformance.reporting.redact`)
+Cassettes (`conformance.recording`) and human-facing reports (`conformance.secrets.redact`)
 hide the same secrets but replace them differently: a cassette must stay replayable (a fake
 account id, a URL without its userinfo), a report keeps the shape and shows asterisks. So this
 module finds, and `mask_credentials` takes the replacement from its caller.

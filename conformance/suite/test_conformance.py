@@ -12,10 +12,10 @@ import warnings
 import pytest
 
 from conformance.reporting.failures import endpoint, failure_text
-from conformance.reporting.redact import redact
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Level, Status
+from conformance.secrets.redact import redact
 
 
 class ParityWarning(UserWarning):

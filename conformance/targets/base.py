@@ -20,7 +20,7 @@ from typing import Any
 
 from conformance import limits
 from conformance.exchange import Exchange
-from conformance.reporting.redact import excerpt
+from conformance.secrets.redact import excerpt
 from conformance.transport import Client
 
 Notice = Callable[[str], None]

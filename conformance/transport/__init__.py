@@ -53,8 +53,8 @@ from conformance.exchange import (
     phase_of,
     scrub_headers,
 )
-from conformance.reporting.redact import excerpt
 from conformance.secrets import values as secret_values
+from conformance.secrets.redact import excerpt
 from conformance.transport import watchdog
 
 SERVICE = "rekognition"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conformance.reporting.redact import redact
+from conformance.secrets.redact import redact
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 

@@ -28,10 +28,10 @@ from conformance.contract.strategies import search_users_requests
 from conformance.engine.context import Context, search
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
-from conformance.reporting.redact import excerpt
 from conformance.rules import catalog
 from conformance.rules.base import Level
 from conformance.rules.single import check_exchange
+from conformance.secrets.redact import excerpt
 
 LABEL = "property"
 
