@@ -16,11 +16,12 @@ from typing import Any
 
 from PIL import Image
 
-from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, WireResponse, register
+from conformance.reference.faults import Fault, Hooks, RequestPlan, Result, WireResponse
 from conformance.reference.faults._kit import (
     asked,
     error,
     error_type,
+    fault,
     json_response,
     response_fault,
 )
@@ -30,27 +31,9 @@ IMAGE = frozenset({"SearchUsersByImage"})
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
-def image_fault(
-    name: str,
-    description: str,
-    trips: tuple[str, ...],
-    *,
-    on_result: Callable[[RequestPlan, Result], Result] | None = None,
-    on_request: Callable[[RequestPlan], None] | None = None,
-    **extra: Any,
-) -> Fault:
-    return register(
-        Fault(
-            name,
-            description,
-            IMAGE,
-            on_request=on_request,
-            on_result=on_result,
-            trips=trips,
-            family=FAMILY,
-            **extra,
-        )
-    )
+def image_fault(name: str, description: str, trips: tuple[str, ...], **hooks: Any) -> Fault:
+    """A SearchUsersByImage fault of this family, through the kit's one door."""
+    return fault(name, description, trips, FAMILY, IMAGE, **hooks)
 
 
 def face_details(result: Result) -> list[dict[str, Any]]:
@@ -321,15 +304,11 @@ def _jittering() -> Hooks:
     return Hooks(on_result=on_result)
 
 
-register(
-    Fault(
-        "image-nondeterministic-scores",
-        "identical image searches score the same users differently (sampling in the detector)",
-        IMAGE,
-        trips=("metamorphic.deterministic",),
-        family=FAMILY,
-        factory=_jittering,
-    )
+image_fault(
+    "image-nondeterministic-scores",
+    "identical image searches score the same users differently (sampling in the detector)",
+    ("metamorphic.deterministic",),
+    factory=_jittering,
 )
 
 
