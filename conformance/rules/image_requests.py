@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, UnidentifiedImageError
-
 from conformance.contract import model
 from conformance.evidence.reading import SearchRequest, body_of, is_number, request_of
 from conformance.exchange import Exchange
@@ -85,6 +83,10 @@ class Picture:
 
 
 def picture_of(data: bytes) -> Picture:
+    # Deferred: a replay of SearchUsers cassettes never decodes a picture, and importing
+    # Pillow costs ~40 ms of every such replay (python -X importtime).
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DecompressionBombWarning: we bound it ourselves
