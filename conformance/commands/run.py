@@ -24,6 +24,7 @@ from conformance.config import (
     parse_operations,
 )
 from conformance.errors import EXIT_CODES, ConformanceError, UsageError
+from conformance.exchange import Exchange
 from conformance.reporting.console import ProgressDisplay, print_plan, print_summary
 from conformance.reporting.files import write_reports
 from conformance.results import RunResult
@@ -233,12 +234,13 @@ def handle(args: argparse.Namespace) -> int:
     if config.report_dir is None:
         return gate(config)
     check_report_dir(config.report_dir)
+    sent: list[Exchange] = []
     try:
-        return gate(config)
+        return gate(config, sent)
     except ConformanceError as error:
-        # CI's report step must find a report even when nothing could be judged; the error
-        # line itself follows (the CLI prints it last)
-        write(engine.failed_to_start(config, error), config.report_dir)
+        # CI's report step must find a report even when nothing could be judged, counting
+        # what was sent before the error; the error line itself follows (printed last)
+        write(engine.failed_to_start(config, error, sent), config.report_dir)
         raise
 
 
@@ -247,7 +249,9 @@ def write(result: RunResult, report_dir: Path) -> None:
         print(f"wrote {path}", file=sys.stderr)
 
 
-def gate(config: RunConfig) -> int:
+def gate(config: RunConfig, sent: list[Exchange] | None = None) -> int:
+    """Plan, run, summarise and write the reports; every answer is also appended to `sent`,
+    so a run an error stops still has its evidence for the failure report."""
     prepared = engine.prepare(config)
     plan = prepared.plan
     if config.cassette is None:
@@ -256,7 +260,13 @@ def gate(config: RunConfig) -> int:
     for note in plan.notes:
         print(f"note: {redact(note)}", file=sys.stderr)
     with ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
-        result = engine.run(config, prepared=prepared, progress=progress, notice=warn)
+        kept = sent if sent is not None else []
+
+        def seen(exchange: Exchange) -> None:
+            kept.append(exchange)
+            progress(exchange)
+
+        result = engine.run(config, prepared=prepared, progress=seen, notice=warn)
         progress.finish(result.stats)
     written = config.report_dir / "report.json" if config.report_dir is not None else None
     print_summary(result, full_report=str(written) if written else None)

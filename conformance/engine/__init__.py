@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 from conformance.engine.health import MOSTLY, health_problem
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from conformance.config import RunConfig
     from conformance.engine.live import Notice, Prepared, Progress
     from conformance.errors import ConformanceError
+    from conformance.exchange import Exchange
     from conformance.results import RunResult
 
 
@@ -42,11 +45,14 @@ def run(
     return live.run(config, prepared=prepared, progress=progress, notice=notice)
 
 
-def failed_to_start(config: RunConfig, error: ConformanceError) -> RunResult:
-    """The result of a run that stopped before judging anything, for the report files."""
+def failed_to_start(
+    config: RunConfig, error: ConformanceError, exchanges: Sequence[Exchange] = ()
+) -> RunResult:
+    """The result of a run that stopped before judging anything (with what it had sent), for
+    the report files."""
     from conformance.engine import live
 
-    return live.failed_to_start(config, error)
+    return live.failed_to_start(config, error, exchanges)
 
 
 def describe(config: RunConfig) -> str:

@@ -14,7 +14,7 @@ are raised as `ConformanceError`s: one line, exit 2.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import ModuleType
 from typing import NamedTuple
@@ -126,11 +126,15 @@ def run(
     )
 
 
-def failed_to_start(config: RunConfig, error: ConformanceError) -> RunResult:
+def failed_to_start(
+    config: RunConfig, error: ConformanceError, exchanges: Sequence[Exchange] = ()
+) -> RunResult:
     """The result of a run that stopped before judging anything, for the report files.
 
     CI's report steps must find a report whatever happened: every rule is "not verified" for
-    the one reason the error gives, and the error keeps its own exit code.
+    the one reason the error gives, and the error keeps its own exit code. `exchanges` are the
+    answers that led to the error (say, the availability probes of an emulator lacking the
+    operations): the reports count them as the console did, since they were paid for.
     """
     cause = str(error)
     verdicts = [
@@ -140,8 +144,8 @@ def failed_to_start(config: RunConfig, error: ConformanceError) -> RunResult:
     return RunResult(
         target=describe(config),
         verdicts=verdicts,
-        exchanges=[],
-        stats=TransportStats(),
+        exchanges=list(exchanges),
+        stats=TransportStats.of(exchanges),
         strict=config.strict,
         unverified_reason=f"the run could not start: {cause}",
         settings=_settings(config, None, []),

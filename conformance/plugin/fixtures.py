@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from types_boto3_rekognition import RekognitionClient
 
     from conformance.config import RunConfig
+    from conformance.exchange import Exchange
     from conformance.plugin.shared_run import Outcome
 
 
@@ -41,13 +42,20 @@ class SeededCollection:
 
 def gate(run_config: RunConfig) -> Outcome:
     """Run the gate and write its reports; a run that cannot verify is an outcome too."""
-    from conformance.engine import run
+    from conformance.engine import failed_to_start, run
     from conformance.errors import ConformanceError
     from conformance.plugin.shared_run import Outcome
     from conformance.reporting.files import write_reports
 
+    sent: list[Exchange] = []
     try:
-        result = run(run_config)
+        try:
+            result = run(run_config, progress=sent.append)
+        except ConformanceError as stopped:
+            if run_config.report_dir is not None:
+                # the report files exist whatever happened, as the CLI's do
+                write_reports(failed_to_start(run_config, stopped, sent), run_config.report_dir)
+            raise
         if run_config.report_dir is not None:
             write_reports(result, run_config.report_dir)
     except ConformanceError as exc:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from conformance.config import RunConfig
+from conformance.exchange import Exchange
 from conformance.rules import catalog
 from conformance.rules.base import Level
 
@@ -87,6 +89,28 @@ def test_gate_that_cannot_start_errors_in_one_line(
     out = result.stdout.str()
     assert "could not verify: cannot reach http://nowhere.invalid" in out
     assert "Traceback" not in out and "raise TargetUnavailable" not in out
+
+
+def test_a_gate_stopped_after_sending_still_writes_reports_counting_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conformance.engine
+    from conformance.errors import TargetUnavailable
+    from tests.rules.conftest import exchange
+
+    def stopped(config: RunConfig, *, progress: Callable[[Exchange], None]) -> object:
+        for _ in range(3):  # three probes answered, then the target gives up
+            progress(exchange("DescribeCollection", {"CollectionId": "c"}, status=500, body={}))
+        raise TargetUnavailable("the target stopped answering")
+
+    monkeypatch.setattr(conformance.engine, "run", stopped, raising=False)
+    result = _run_suite(pytester, "--su-report-dir=out", "-k", "verifiable")
+    result.assert_outcomes(errors=1)
+    report = json.loads((pytester.path / "out" / "report.json").read_text())
+    assert report["start_error"] == "the target stopped answering"
+    assert report["stats"]["total"] == 3 and report["stats"]["server_errors"] == 3
+    assert {r["status"] for r in report["rules"]} == {"not verified"}
+    assert (pytester.path / "out" / "junit.xml").exists()
 
 
 def test_reports_and_terminal_summary(

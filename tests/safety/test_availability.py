@@ -135,10 +135,12 @@ def test_every_missing_operation_is_named_in_one_run_in_implementation_order(
 
 
 def test_an_emulator_lacking_everything_gets_the_whole_list_and_no_collection(
-    bare: ScriptedServer, capsys: pytest.CaptureFixture[str]
+    bare: ScriptedServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bare.script = lambda operation, body: moto_500()
-    assert main(["run", "--endpoint-url", bare.url, *FAST]) == EXIT_UNVERIFIED
+    reports = tmp_path / "reports"
+    argv = ["run", "--endpoint-url", bare.url, "--report-dir", str(reports), *FAST]
+    assert main(argv) == EXIT_UNVERIFIED
     err = capsys.readouterr().err
     line = error_line(err)
     expected = [op for op in availability.IMPLEMENTATION_ORDER if op != "CreateCollection"]
@@ -146,6 +148,14 @@ def test_an_emulator_lacking_everything_gets_the_whole_list_and_no_collection(
     assert "CreateCollection was not tried" in line  # DeleteCollection could not undo it
     assert "CreateCollection" not in bare.seen
     assert sorted(bare.operations().values()) == [2] * len(expected)  # one probe (+ one retry)
+    # the run could not start, yet its reports count (and keep) the probes it paid for
+    total = sum(bare.operations().values())
+    report = json.loads((reports / "report.json").read_text())
+    assert report["start_error"] == line.split("error: ", 1)[1]
+    assert report["stats"]["total"] == total
+    assert report["stats"]["phases"] == {"availability": total}
+    assert f"sent {total} requests (" in err
+    assert f"- requests: {total} (" in (reports / "report.md").read_text()
 
 
 def test_a_typed_internal_error_is_an_implemented_operation(scripted: ScriptedServer) -> None:
