@@ -62,6 +62,28 @@ class RunSettings:
         return values
 
 
+@dataclass(frozen=True)
+class Falsified:
+    """A failing example a hypothesis phase shrank, as data: the reports render it (and mask
+    it like every other byte they write), so what the engine found is never prose to parse back.
+    """
+
+    phase: str
+    """The phase that found it, as its exchanges' labels name it: "stateful" or "property"."""
+    violations: tuple[tuple[str, str], ...]
+    """(rule id, message) for each violation the rules found in the shrunk example."""
+    calls: tuple[Exchange, ...]
+    """The shrunk example, every request in order (also in the run's exchanges)."""
+    script: str | None = None
+    """A runnable boto3 script replaying `calls` in a fresh collection of its own; None for a
+    single call, which the reports reproduce like any violation's exchange."""
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Each rule the example violated, once, in the order found."""
+        return tuple(dict.fromkeys(rule_id for rule_id, _ in self.violations))
+
+
 @dataclass
 class RunResult:
     target: str
@@ -82,6 +104,9 @@ class RunResult:
     unavailable: Sequence[Unavailable] = ()
     """Operations the target does not implement, in the order to implement them: the cause
     every report names first (see `conformance.availability`)."""
+    falsified: tuple[Falsified, ...] = ()
+    """The shrunk failing examples of the hypothesis phases (none for a replay: a recording
+    is judged, not explored)."""
 
     def failing(self) -> list[RuleVerdict]:
         """Verdicts that fail the gate: MUST violations, and SHOULD ones under --strict."""

@@ -10,13 +10,13 @@ all (`health.health_problem`), and the order in which the reasons for "not verif
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from conformance import availability, selection
 from conformance.config import RunConfig
 from conformance.engine.health import health_problem, judgeable
 from conformance.exchange import Exchange, TransportStats
-from conformance.results import RunResult, RunSettings
+from conformance.results import Falsified, RunResult, RunSettings
 from conformance.rules.base import Level, RuleVerdict, Status
 
 
@@ -59,11 +59,13 @@ def conclude(
     settings: RunSettings,
     stopped: str | None = None,
     hung_up: Mapping[str, int] | None = None,
+    falsified: Sequence[Falsified] = (),
 ) -> RunResult:
     """Judge `exchanges` and say whether the run can be trusted.
 
     `started` is the run's `time.perf_counter()` at its start (its duration includes judging);
-    `stopped` is why the run (or the recorded run) ended before it could reach a verdict.
+    `stopped` is why the run (or the recorded run) ended before it could reach a verdict;
+    `falsified`, the shrunk examples of a live run's hypothesis phases (a replay has none).
     A missing operation, then an unhealthy target, is the root cause of whatever else went
     wrong (a budget spent on retries, say), so they are said first.
     """
@@ -81,6 +83,7 @@ def conclude(
         unverified_reason="; ".join(r for r in (missing, health, stopped) if r) or None,
         settings=settings,
         unavailable=judgement.unavailable,
+        falsified=tuple(falsified),
     )
 
 

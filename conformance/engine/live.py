@@ -39,7 +39,7 @@ from conformance.engine.phases import (
 from conformance.engine.plan import Plan, make_plan
 from conformance.errors import BudgetExhausted, ConformanceError
 from conformance.exchange import Exchange, TransportStats
-from conformance.results import RunResult, RunSettings
+from conformance.results import Falsified, RunResult, RunSettings
 from conformance.rules import catalog
 from conformance.rules.base import RuleVerdict, Status
 from conformance.settle import Settle, Waited
@@ -93,6 +93,8 @@ def run(
     kept: str | None = None
     hung_up: dict[str, int] = {}
     """Calls per operation the target closed the connection on (the probes'; no exchange)."""
+    falsified: list[Falsified] = []
+    """Shrunk failing examples, kept as they are found: a later phase may spend the budget."""
     started = time.perf_counter()
     with sigterm_as_interrupt():
         try:
@@ -102,7 +104,9 @@ def run(
                     session.client.on_exchange(progress)
                 stats = session.client.stats
                 try:
-                    notes += _exercise(config, session, the_plan, exchanges, say, hung_up)
+                    notes += _exercise(
+                        config, session, the_plan, exchanges, say, hung_up, falsified
+                    )
                 except BudgetExhausted as stopped:
                     reason = f"{stopped}; rules it left unexercised are not verified"
                 if config.keep_collection and fails(config, exchanges, hung_up):
@@ -117,6 +121,7 @@ def run(
         started=started,
         stopped=reason,
         hung_up=hung_up,
+        falsified=tuple(falsified),
         settings=replace(
             _settings(config, the_plan, notes),
             credentials=target.signing,
@@ -170,8 +175,10 @@ def _exercise(
     exchanges: list[Exchange],
     say: Notice,
     hung_up: dict[str, int],
+    falsified: list[Falsified],
 ) -> list[str]:
-    """Probe, set the collection up, read it, and run every phase; returns summary notes."""
+    """Probe, set the collection up, read it, and run every phase; returns summary notes
+    (the shrunk failing examples go to `falsified`, as data)."""
     stateful = _stateful_module(config)
     missing = probing.probe(
         session,
@@ -204,6 +211,8 @@ def _exercise(
         ctx.send_all(boundary.requests(ctx))
         ctx.send_all(negative.requests(ctx))
         outcome = properties.run(ctx, the_plan.property_examples)
+        if outcome.falsified is not None:
+            falsified.append(outcome.falsified)
         ctx.send_all(metamorphic.requests(ctx))
     if config.judges("SearchUsersByImage"):
         ctx.send_all(image_search.requests(ctx, exchanges))
@@ -216,10 +225,8 @@ def _exercise(
     if stateful is not None and session.writable and lacking:
         stateful_notes = [f"stateful phase skipped: {', '.join(lacking)} unavailable"]
     elif stateful is not None and session.writable:
-        stateful_notes = list(stateful.run(ctx) or [])
+        stateful_notes = list(stateful.run(ctx, falsified) or [])
     notes += list(outcome.notes) + stateful_notes
-    if outcome.falsified:
-        notes.append(f"property phase falsified (shrunk): {outcome.falsified}")
     if ctx.skipped:
         notes.append(f"read-only: skipped {len(ctx.skipped)} probe(s) ({', '.join(ctx.skipped)})")
     if ctx.withheld:

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from conformance.exchange import Exchange, TransportStats
 from conformance.exchange import phase_of as label_phase
+from conformance.reporting import shrunk
 from conformance.reporting.failures import (
     cause_lines,
     deviations,
@@ -296,6 +297,10 @@ def print_summary(
         out.print()
         out.print(Text(f"{heading}: {verdict.rule.id}", style="bold red"))
         out.print(failure_text(verdict, where, full_report=full_report), soft_wrap=True)
+    for found in result.falsified:
+        out.print()
+        out.print(Text(f"SHRUNK: {shrunk.heading(found)}", style="bold red"))
+        out.print(Text(shrunk.falsified_text(found, where)), soft_wrap=True)
     out.print()
     out.print(stats_line(result), soft_wrap=True)
     phases = phases_line(result)

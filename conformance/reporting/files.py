@@ -53,9 +53,10 @@ def attachments(result: RunResult) -> list[Attachment]:
     """The files the reports' reproductions read (images, long bodies), one per name."""
     where = endpoint(result)
     found: dict[str, Attachment] = {}
-    for verdict in result.verdicts:
-        for finding in verdict.violations:
-            for exchange in cited(finding):
-                for attachment in reproduce(exchange, where).attachments:
-                    found.setdefault(attachment.name, attachment)
+    reproduced = [e for v in result.verdicts for f in v.violations for e in cited(f)]
+    # a shrunk single call is reproduced too (a script embeds what it needs)
+    reproduced += [e for f in result.falsified if f.script is None for e in f.calls]
+    for exchange in reproduced:
+        for attachment in reproduce(exchange, where).attachments:
+            found.setdefault(attachment.name, attachment)
     return list(found.values())

@@ -9,6 +9,7 @@ from typing import Any
 from conformance import __version__
 from conformance.reporting.failures import cited, endpoint, verdict_line
 from conformance.reporting.reproduce import Endpoint, reproduce
+from conformance.reporting.shrunk import falsified_dict
 from conformance.results import RunResult
 from conformance.rules.base import Finding, RuleVerdict
 
@@ -69,6 +70,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
             "retries": stats.retries,
         },
         "rules": [_verdict(v, id(v) in gating, where) for v in result.verdicts],
+        "falsified": [falsified_dict(f, where) for f in result.falsified],
     }
 
 

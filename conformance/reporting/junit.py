@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from conformance.availability import todo_line
 from conformance.reporting.failures import deviations, endpoint, failure_text
+from conformance.reporting.shrunk import falsified_text, heading
 from conformance.results import RunResult
 from conformance.rules.base import Status
 
@@ -52,6 +53,12 @@ def render_junit(result: RunResult) -> str:
             )
         elif verdict.status is Status.NOT_VERIFIED:
             ET.SubElement(case, "skipped", message=verdict.reason or "not verified")
+    if result.falsified:
+        # the suite's own output: a shrunk example may violate several rules at once
+        out = ET.SubElement(suite, "system-out")
+        out.text = "\n\n".join(
+            f"{heading(f)}\n{falsified_text(f, where)}" for f in result.falsified
+        )
     return _serialise(suite)
 
 

@@ -15,6 +15,7 @@ from conformance.reporting.failures import (
     stats_line,
     verdict_line,
 )
+from conformance.reporting.shrunk import falsified_text, heading
 from conformance.results import RunResult
 from conformance.rules.base import Rule, Status
 
@@ -72,10 +73,15 @@ def render_markdown(result: RunResult) -> str:
     lines += _table(["rule", "level", "status", "checked", "statement / reason"], rows)
     where = endpoint(result)
     for verdict in failed(result):
-        text = failure_text(verdict, where, full_report="report.json")
-        fence = "`" * max(3, _longest_backtick_run(text) + 1)
-        lines += ["", f"## {verdict.rule.id}", "", fence + "text", text, fence]
+        lines += _section(verdict.rule.id, failure_text(verdict, where, full_report="report.json"))
+    for found in result.falsified:
+        lines += _section(heading(found), falsified_text(found, where))
     return "\n".join(lines) + "\n"
+
+
+def _section(title: str, text: str) -> list[str]:
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    return ["", f"## {title}", "", fence + "text", text, fence]
 
 
 def _longest_backtick_run(text: str) -> int:

@@ -46,8 +46,8 @@ class Failure:
     """One failing example: its exchanges in order, and what the rules said about them."""
 
     exchanges: list[Exchange]
-    messages: list[str]
-    rule_ids: list[str]
+    violations: list[tuple[str, str]]
+    """(rule id, message) per violation: kept apart so no reader parses "rule: message"."""
 
 
 @dataclass
@@ -345,11 +345,9 @@ class StatefulMachine(RuleBasedStateMachine):
         failed = self.failing() if settled is None else settled
         if not failed:
             return
-        messages = [f"{v.rule.id}: {f.message}" for v in failed for f in v.violations]
-        self.phase.failures.append(
-            Failure(list(self.exchanges), messages, [v.rule.id for v in failed])
-        )
-        raise AssertionError("; ".join(messages))
+        violations = [(v.rule.id, f.message) for v in failed for f in v.violations]
+        self.phase.failures.append(Failure(list(self.exchanges), violations))
+        raise AssertionError("; ".join(f"{rule}: {message}" for rule, message in violations))
 
     def probe(self) -> None:
         """Read the final state every way the rules can judge it."""

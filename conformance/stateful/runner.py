@@ -37,8 +37,8 @@ TEARDOWN_RESERVE = 2 * DEFAULT_STEPS
 
 @dataclass
 class StatefulFailure:
-    messages: list[str]
-    rule_ids: list[str]
+    violations: list[tuple[str, str]]
+    """(rule id, message) per violation of the shortest failing example."""
     calls: list[Exchange]
     """The shortest failing sequence found, every request of it in order."""
     script: str
@@ -161,8 +161,8 @@ def _shortest(failures: list[Failure], transport: Client) -> StatefulFailure | N
     config = getattr(transport, "settings", None)
     script = render_script(
         best.exchanges,
-        best.messages,
+        best.violations,
         endpoint_url=getattr(config, "endpoint_url", None),
         region=getattr(config, "region", "us-east-1"),
     )
-    return StatefulFailure(best.messages, best.rule_ids, best.exchanges, script)
+    return StatefulFailure(best.violations, best.exchanges, script)

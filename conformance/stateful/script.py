@@ -68,14 +68,15 @@ class _Expr:
 
 def render_script(
     exchanges: Sequence[Exchange],
-    messages: Sequence[str],
+    violations: Sequence[tuple[str, str]],
     *,
     endpoint_url: str | None,
     region: str,
 ) -> str:
     """The script replaying `exchanges` in order, with the violations as its docstring."""
     endpoint = f"\n    endpoint_url={endpoint_url!r}," if endpoint_url else ""
-    title = "Reproduces: " + "\n".join(messages).replace('"""', "'''").replace("\\", "/")
+    messages = "\n".join(f"{rule}: {message}" for rule, message in violations)
+    title = "Reproduces: " + messages.replace('"""', "'''").replace("\\", "/")
     lines = [
         _PRELUDE.format(title=title, region=region, endpoint=endpoint, collection=REPRO_COLLECTION)
     ]

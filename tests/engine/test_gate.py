@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from conformance.config import RunConfig
 from conformance.engine import prepare, run
 from conformance.errors import EXIT_OK, EXIT_VIOLATIONS
 from conformance.exchange import Exchange
+from conformance.reporting.files import write_reports
 from conformance.results import RunResult
 from conformance.rules import catalog
 from conformance.rules.base import Status
@@ -23,6 +25,7 @@ def exercised_families() -> set[str]:
 def test_default_gate_conforms(gate: RunResult) -> None:
     assert gate.exit_code == EXIT_OK
     assert gate.unverified_reason is None
+    assert gate.falsified == ()
 
 
 def test_every_rule_passes(gate: RunResult) -> None:
@@ -131,14 +134,37 @@ def created(result: RunResult) -> Exchange:
 def test_property_failures_shrink_and_replay_first(tmp_path: Path) -> None:
     config = RunConfig(faults=("unordered-results",), examples_dir=tmp_path)
     first = run(config)
-    falsified = [n for n in first.settings.notes if n.startswith("property phase falsified")]
-    assert len(falsified) == 1 and "results.order" in falsified[0]
+    (found,) = first.falsified
+    assert found.phase == "property" and found.script is None
+    assert "results.order" in found.rule_ids
+    assert all(message for _, message in found.violations)
+    (shrunk,) = found.calls
+    assert shrunk in first.exchanges and shrunk.label == "property"
+    assert not any("falsified" in note for note in first.settings.notes)  # data, not prose
     assert any(p.is_file() for p in tmp_path.rglob("*"))
     second = run(config)
     replayed = next(e for e in second.exchanges if e.label == "property")
-    shrunk = falsified[0].split("(shrunk): ", 1)[1].split("}: ", 1)[0] + "}"
     collection = created(first).params["CollectionId"]
     again = replayed.request_body.decode().replace(
         created(second).params["CollectionId"], collection
     )
-    assert again == shrunk
+    assert json.loads(again) == shrunk.params
+    reports = write_reports(first, tmp_path / "reports")
+    report = json.loads(next(p for p in reports if p.name == "report.json").read_text())
+    assert [f["phase"] for f in report["falsified"]] == ["property"]
+    assert report["falsified"][0]["reproductions"][0]["exchange"] == shrunk.index
+
+
+def test_the_stateful_phase_hands_its_shrunk_sequence_to_the_result(tmp_path: Path) -> None:
+    fault = "stale-match-after-delete-user"
+    result = run(RunConfig(faults=(fault,), max_examples=3, examples_dir=None))
+    assert result.exit_code == EXIT_VIOLATIONS
+    (found,) = result.falsified
+    assert found.phase == "stateful" and "stateful.deleted-user-gone" in found.rule_ids
+    assert found.script is not None and "client.create_collection" in found.script
+    compile(found.script, "repro.py", "exec")  # runnable Python
+    assert {id(e) for e in found.calls} <= {id(e) for e in result.exchanges}
+    assert all(e.label.startswith("stateful") for e in found.calls)
+    assert not any("falsified" in note for note in result.settings.notes)  # data, not prose
+    markdown = next(p for p in write_reports(result, tmp_path) if p.name == "report.md")
+    assert found.script.splitlines()[-3] in markdown.read_text()

@@ -80,7 +80,7 @@ def test_state_dependent_fault_is_caught(fault: str, rule_id: str) -> None:
             transport, COLLECTION, seed=1, max_requests=120, sleep=lambda _s: None
         )
         assert outcome.failure is not None, fault
-        assert rule_id in outcome.failure.rule_ids
+        assert rule_id in {rule for rule, _ in outcome.failure.violations}
         script = outcome.failure.script
         compile(script, "repro.py", "exec")  # runnable Python
         assert "client.create_collection" in script and "face_ids(r" in script
@@ -94,7 +94,7 @@ def test_every_example_searches_right_after_deleting_a_user(seed: int) -> None:
     for transport in _transport(("stale-match-after-delete-user",)):
         outcome = run_stateful(transport, COLLECTION, seed=seed, max_examples=1, max_steps=1)
         assert outcome.failure is not None
-        assert "stateful.deleted-user-gone" in outcome.failure.rule_ids
+        assert "stateful.deleted-user-gone" in {rule for rule, _ in outcome.failure.violations}
         calls = [e.operation for e in outcome.failure.calls]
         deleted = calls.index("DeleteUser")
         assert calls[deleted + 1 : deleted + 3] == ["SearchUsers", "ListUsers"]
@@ -129,7 +129,7 @@ def test_a_lagging_target_is_waited_for_not_failed() -> None:
     read, which is what --settle 0 promises for targets that offer read-after-write."""
     for transport in _transport(("read-lag",)):
         waited = run_stateful(transport, COLLECTION, seed=1, max_examples=2, settle=Settle(3.0))
-        assert waited.failure is None, waited.failure and waited.failure.messages
+        assert waited.failure is None, waited.failure and waited.failure.violations
         assert any("waited for stale reads" in note for note in waited.notes)
         assert any("poll" in e.label for e in waited.exchanges)
     for transport in _transport(("read-lag",)):

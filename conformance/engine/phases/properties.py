@@ -28,10 +28,10 @@ from conformance.contract.strategies import search_users_requests
 from conformance.engine.context import Context, search
 from conformance.evidence import Evidence
 from conformance.exchange import Exchange
+from conformance.results import Falsified
 from conformance.rules import catalog
-from conformance.rules.base import Level
+from conformance.rules.base import Finding, Level
 from conformance.rules.single import check_exchange
-from conformance.secrets.redact import excerpt
 
 LABEL = "property"
 
@@ -58,13 +58,19 @@ def examples_within(requests: int) -> int:
 
 
 class PropertyViolation(AssertionError):
-    """Raised inside the hypothesis test so it shrinks; never escapes the phase."""
+    """Raised inside the hypothesis test so it shrinks; never escapes the phase. It carries the
+    exchange and its findings, so the shrunk example leaves the phase as data, not as text."""
+
+    def __init__(self, exchange: Exchange, findings: list[Finding]) -> None:
+        super().__init__(f"{exchange.operation} #{exchange.index}: {findings[0].line}")
+        self.exchange = exchange
+        self.findings = findings
 
 
 @dataclass
 class PropertyOutcome:
     sent: int = 0
-    falsified: str | None = None
+    falsified: Falsified | None = None
     """The shrunk request and its violations, when an example failed."""
     notes: list[str] = field(default_factory=list)
 
@@ -119,16 +125,15 @@ def run(ctx: Context, examples: int) -> PropertyOutcome:
         if exchange is None:
             return
         view = views.get(exchange.collection_id)
-        problems = [f.line for f in check_exchange(exchange, view) if f.rule_id in gating]
+        problems = [f for f in check_exchange(exchange, view) if f.rule_id in gating]
         if problems:
-            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            shown = excerpt(problems[0], 200)
-            raise PropertyViolation(f"{json.dumps(request, default=str)}: {shown}{more}")
+            raise PropertyViolation(exchange, problems)
 
     try:
         search_users_property()
     except PropertyViolation as exc:
-        outcome.falsified = str(exc)
+        violations = tuple((f.rule_id, f.message) for f in exc.findings)
+        outcome.falsified = Falsified(LABEL, violations, (exc.exchange,))
     except HypothesisException as exc:
         outcome.notes.append(f"property phase ended early: {type(exc).__name__}")
     if outcome.sent >= allowance:
