@@ -95,6 +95,7 @@ FLOORS: dict[str, frozenset[str]] = {
             "engine",
             "errors",
             "evidence",
+            "exchange",
             "recording",
             "reference",
             "reporting",
