@@ -48,6 +48,12 @@ READ_OPERATIONS = frozenset(
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException"})
 THROTTLING_STATUSES = frozenset({429, 503})
 
+#: Request bodies this large may be cut off by an HTTP front end before the service reads them:
+#: 5 MB is AWS's documented limit for image bytes (the model's ImageBlob), so any request
+#: carrying an image the service must refuse is at least this long.
+FRONT_END_BODY_LIMIT = 5 * 1024 * 1024
+PAYLOAD_TOO_LARGE = 413
+
 #: Answers that refuse the caller rather than judge the request: they say nothing about the
 #: implementation, so a run cannot be verified through them (and they are never violations).
 CREDENTIAL_ERRORS = frozenset(
@@ -195,6 +201,19 @@ class Exchange:
     @property
     def throttled(self) -> bool:
         return self.error_type in THROTTLING_ERRORS or self.status in THROTTLING_STATUSES
+
+    @property
+    def cut_off(self) -> bool:
+        """A bare HTTP 413 (no AWS error type) to a body over `FRONT_END_BODY_LIMIT`: what a
+        load balancer or API front end answers when it refuses a body by size before the
+        service sees it. Whether AWS's own front end does so for Rekognition is not documented,
+        so such an answer is no evidence about the implementation either way: like throttling,
+        it is never judged (a typed ImageTooLargeException still is)."""
+        return (
+            self.status == PAYLOAD_TOO_LARGE
+            and self.error_type is None
+            and len(self.request_body) > FRONT_END_BODY_LIMIT
+        )
 
     @property
     def refused(self) -> bool:

@@ -343,7 +343,8 @@ def not_an_image(exchange: Exchange, view: CollectionView | None) -> Finding | N
     ),
     operations=IMAGE,
     family=FAMILY,
-    leaves_open="Which of the two errors; the message.",
+    leaves_open="Which of the two errors; the message; a bare HTTP 413 from a front end that "
+    "refuses the body by size before the service sees it (`Exchange.cut_off`: not judged).",
 )
 def too_large(exchange: Exchange, view: CollectionView | None) -> Finding | None:
     request = image_request(exchange)

@@ -38,9 +38,13 @@ def judged_operations(rule_id: str) -> frozenset[str]:
 
 def answers(evidence: Evidence, rule_id: str) -> Iterator[Exchange]:
     """Every exchange of the operations `rule_id` judges that the target answered (throttled
-    ones excluded), in log order."""
+    ones and bodies cut off by a front end excluded), in log order."""
     operations = judged_operations(rule_id)
-    return (e for e in evidence.exchanges if e.operation in operations and not e.throttled)
+    return (
+        e
+        for e in evidence.exchanges
+        if e.operation in operations and not e.throttled and not e.cut_off
+    )
 
 
 def search_rule(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from conformance.exchange import Exchange
+from conformance.exchange import FRONT_END_BODY_LIMIT, Exchange
 from tests.rules.conftest import (
+    COLLECTION,
     FACE_A,
     FACE_LOOSE,
     JSON_HEADERS,
@@ -200,3 +201,30 @@ def test_a_header_repeating_the_body_type_is_fine() -> None:
     answer = search(status=400, body=body, headers=headers)
     assert verdict("errors.body", [answer]) == "pass"
     assert verdict("sdk.error-code", [answer]) == "pass"
+
+
+def test_a_bare_413_to_an_oversized_body_is_a_front_end_not_the_implementation() -> None:
+    """A front end refusing an image over 5 MB by size says nothing about the service behind
+    it: no rule judges it. The same bare 413 to an ordinary request is judged like any answer."""
+    text_413 = {"Content-Type": "text/plain"}
+    oversized = exchange(
+        "SearchUsersByImage",
+        {"CollectionId": COLLECTION, "Image": {"Bytes": "A" * (FRONT_END_BODY_LIMIT + 4)}},
+        status=413,
+        body=b"HTTP content length exceeded 5242880 bytes.",
+        headers=text_413,
+    )
+    assert oversized.cut_off
+    judged_by = ("response.json-body", "response.content-type", "errors.error-type")
+    for rule_id in (*judged_by, "image.too-large", "response.request-id"):
+        assert verdict(rule_id, [*discovery(), oversized]) == "none", rule_id
+    ordinary = exchange(
+        "SearchUsers",
+        {"CollectionId": COLLECTION, "UserId": "bob"},
+        status=413,
+        body=b"Payload Too Large",
+        headers=text_413,
+    )
+    assert not ordinary.cut_off
+    for rule_id in judged_by:
+        assert verdict(rule_id, [*discovery(), ordinary]) == "fail", rule_id

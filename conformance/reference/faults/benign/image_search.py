@@ -3,8 +3,9 @@ reference's does not.
 
 A detector that sees a whole picture as one face (an emulator without vision), one that reports
 every FaceDetail attribute AWS has (and members AWS may add), one whose boxes run past the image
-edge as AWS documents for partly visible faces, and an answer that leaves out an empty
-UnsearchedFaces. None of them may fail a MUST rule.
+edge as AWS documents for partly visible faces, an answer that leaves out an empty
+UnsearchedFaces, and a front end that refuses an oversized body with a bare HTTP 413 before the
+service sees it. None of them may fail a MUST rule.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.reference import faces
-from conformance.reference.faults import RequestPlan, Result
-from conformance.reference.faults._kit import variation
+from conformance.reference.faults import RequestPlan, Result, WireResponse
+from conformance.reference.faults._kit import error_type, variation
 from conformance.reference.faults.image_search import face_details
 
 IMAGE = frozenset({"SearchUsersByImage"})
@@ -91,4 +92,21 @@ variation(
     "UnsearchedFaces is left out when no face was set aside (no member is required)",
     operations=IMAGE,
     on_result=_no_empty_list,
+)
+
+
+def _bare_413(operation: str | None, response: WireResponse) -> WireResponse:
+    if operation not in IMAGE or error_type(response) != "ImageTooLargeException":
+        return response
+    # the wording of the load balancers and API front ends that cut a body off by size
+    return WireResponse(
+        413, {"Content-Type": "text/plain"}, b"HTTP content length exceeded 5242880 bytes."
+    )
+
+
+variation(
+    "image-too-large-bare-413",
+    "an image over 5 MB is refused by a front end with a bare HTTP 413 Payload Too Large "
+    "(text/plain) before the service sees it, instead of a typed ImageTooLargeException",
+    on_response=_bare_413,
 )
