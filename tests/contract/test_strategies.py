@@ -205,3 +205,17 @@ def test_the_facade_serves_each_operations_strategies_from_the_contract() -> Non
     assert facade.search_users_by_image_requests is image_strategies.search_users_by_image_requests
     assert facade.boto3_params is image_strategies.boto3_params
     assert all(callable(getattr(facade, name)) for name in facade.__all__)
+
+
+def test_any_character_is_every_character_utf8_encodes() -> None:
+    """The free-text alphabet is hypothesis's default (`codec="utf-8"`) read from the category
+    table: every code point but the surrogates, which are exactly the ones UTF-8 refuses."""
+    from hypothesis.strategies._internal.lazy import unwrap_strategies
+
+    intervals = unwrap_strategies(schema_strategies.ANY_CHARACTER).intervals.intervals
+    assert intervals == ((0, 0xD7FF), (0xE000, 0x10FFFF))
+    for inside in (0, 0xD7FF, 0xE000, 0x10FFFF):
+        chr(inside).encode("utf-8")
+    for surrogate in (0xD800, 0xDFFF):
+        with pytest.raises(UnicodeEncodeError):
+            chr(surrogate).encode("utf-8")
