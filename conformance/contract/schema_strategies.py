@@ -40,7 +40,7 @@ UNBOUNDED_ITEMS = 5
 """Most items/entries drawn for an array or map in the generic compiler."""
 UNBOUNDED_INTEGER = 2**31 - 1
 
-ANY_CHARACTER = st.characters(exclude_categories=("Cs",))
+ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
 """Every character UTF-8 can encode (all but the surrogates): exactly hypothesis's default
 alphabet, `characters(codec="utf-8")`, but read from its shipped category table instead of
 computed by encoding all 1.1 million code points once per fresh hypothesis home (~3 s of CPU at

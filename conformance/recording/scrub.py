@@ -21,15 +21,15 @@ from conformance.recording.patterns import (
     SECRET_QUERY_PARAMETERS,
 )
 from conformance.recording.scope import header_text
-from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
+from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials, sub
 
 
 def scrub_text(text: str) -> str:
     """Mask every credential-looking value in `text`; returns `text` itself if none."""
-    out = ACCESS_KEY.sub(MASK, text)
+    out = sub(ACCESS_KEY, MASK, text)
     out = mask_credentials(out, mask=MASK, account=PLACEHOLDER_ACCOUNT)
     # A bare user name is no credential, and a replayed URL keeps it.
-    out = URL_USERINFO.sub(lambda m: m.group(1) if m.group(2) else m.group(0), out)
+    out = sub(URL_USERINFO, lambda m: m.group(1) if m.group(2) else m.group(0), out)
     return text if out == text else out
 
 

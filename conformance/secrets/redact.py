@@ -8,7 +8,7 @@ a new output cannot forget it.
 
 from __future__ import annotations
 
-from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials
+from conformance.secrets.patterns import ACCESS_KEY, URL_USERINFO, mask_credentials, sub
 
 MASK = "*"
 
@@ -20,9 +20,9 @@ def redact(text: str) -> str:
     Replacements use only characters that need no escaping in JSON, XML or markdown, so this can
     run over an already serialised document without breaking it.
     """
-    text = ACCESS_KEY.sub(lambda m: m.group(1) + MASK * 16, text)
+    text = sub(ACCESS_KEY, lambda m: m.group(1) + MASK * 16, text)
     text = mask_credentials(text, mask=MASK * 8, account=MASK * 12)
-    return URL_USERINFO.sub(lambda m: m.group(1) + "***@", text)
+    return sub(URL_USERINFO, lambda m: m.group(1) + "***@", text)
 
 
 def excerpt(text: str, limit: int) -> str:

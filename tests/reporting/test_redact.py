@@ -3,7 +3,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conformance.secrets import patterns
 from conformance.secrets.redact import redact
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -56,3 +59,23 @@ SESSION = "IQoJb3JpZ2luX2VjEXAMPLEtokenMaterial0123456789abcdef"
 )
 def test_reports_hide_what_cassettes_scrub(text: str, secret: str) -> None:
     assert secret not in redact(text)
+
+
+SECRET = "q8Rm2vLwX0cTz7Nk4Yb1Hs9Jd3Fp6Ga5Ue0Wi2Ko"
+SCREENED_PIECES = [
+    "AKIAZ7QX3MHFS6TQ4WJP", "ASIAY34FZKBOKMUTVV7A", "arn:aws:iam::123456789012:user/b",
+    "aws-cn:s3::210987654321:b", "http://user:pw@host", "IQoJb3JpZ2luAbc=", "FwoGZXIvYXdzQ",
+    f"SECRET_KEY={SECRET}", f"Private_Key: {SECRET}", f"\u017fecret_key={SECRET}",
+    "X-Amz-Signature=" + "a" * 64, '"SessionToken": "t"', '"AccountId": "123456789012"',
+    ":", "@", '"', " ", "\u212a", "é", "+/=",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(SCREENED_PIECES) | st.text(max_size=3), max_size=12))
+@settings(max_examples=300, database=None)
+def test_the_literal_screen_never_changes_what_a_pattern_replaces(pieces: list[str]) -> None:
+    """`patterns.sub` skips a pattern only when the text lacks what any match needs: the result
+    is always the pattern's own `sub`, with or without the screen."""
+    text = "".join(pieces)
+    for pattern in patterns._SCREENS:
+        assert patterns.sub(pattern, "<m>", text) == pattern.sub("<m>", text), pattern.pattern
