@@ -36,7 +36,7 @@ from conformance.recording.patterns import (
     SIGNATURE,
 )
 from conformance.secrets import values as secret_values
-from conformance.secrets.patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO
+from conformance.secrets.patterns import ACCESS_KEY, ARN_ACCOUNT, URL_USERINFO, may_match
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,19 @@ def _secret_kinds(text: str) -> Iterator[str]:
     """What looks secret in `text`, described without repeating it."""
     for kind in sorted({kind for value, kind in secret_values.known() if value in text}):
         yield f"the {kind} of the credentials in use here"
-    for match in ACCESS_KEY.finditer(text):
+    for match in ACCESS_KEY.finditer(text) if may_match(ACCESS_KEY, text) else ():
         yield f"AWS access key id ({match.group()[:4]}...)"
-    if SESSION_TOKEN.search(text):
+    if may_match(SESSION_TOKEN, text) and SESSION_TOKEN.search(text):
         yield "AWS session token"
-    if NAMED_SECRET.search(text):
+    if may_match(NAMED_SECRET, text) and NAMED_SECRET.search(text):
         yield "secret access key"
-    if SIGNATURE.search(text):
+    if may_match(SIGNATURE, text) and SIGNATURE.search(text):
         yield "SigV4 signature"
     if PRIVATE_KEY.search(text):
         yield "private key"
-    if any(m.group(2) for m in URL_USERINFO.finditer(text)):
+    if may_match(URL_USERINFO, text) and any(m.group(2) for m in URL_USERINFO.finditer(text)):
         yield "credentials in a URL"
-    for match in ARN_ACCOUNT.finditer(text):
+    for match in ARN_ACCOUNT.finditer(text) if may_match(ARN_ACCOUNT, text) else ():
         if match.group(2) not in ALLOWED_ACCOUNTS:
             yield f"account id in an ARN (use {PLACEHOLDER_ACCOUNT})"
     for match in SECRET_MEMBER.finditer(text):

@@ -65,18 +65,23 @@ scans a pattern that starts with a class or a lookbehind character by character:
 a 400 kB base64 image body, which a recording scrubs several times per request."""
 
 
-def sub(pattern: re.Pattern[str], replacement: Any, text: str) -> str:
-    """`pattern.sub(replacement, text)`, skipped when `text` lacks everything a match needs."""
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when `text` lacks everything a match of `pattern` (one of `_SCREENS`) needs."""
     folded = pattern.flags & re.IGNORECASE
     if folded and not text.isascii():
         # Unicode case folding matches some non-ASCII letters to ASCII ones (U+017F to "s"):
         # lower-casing is no exact screen then, so the pattern itself decides
-        return pattern.sub(replacement, text)
+        return True
     haystack = text.lower() if folded else text
-    for needle in _SCREENS[pattern]:
-        if needle.search(haystack) if isinstance(needle, re.Pattern) else needle in haystack:
-            return pattern.sub(replacement, text)
-    return text
+    return any(
+        needle.search(haystack) if isinstance(needle, re.Pattern) else needle in haystack
+        for needle in _SCREENS[pattern]
+    )
+
+
+def sub(pattern: re.Pattern[str], replacement: Any, text: str) -> str:
+    """`pattern.sub(replacement, text)`, skipped when `text` lacks everything a match needs."""
+    return pattern.sub(replacement, text) if may_match(pattern, text) else text
 
 
 def mask_credentials(text: str, *, mask: str, account: str) -> str:

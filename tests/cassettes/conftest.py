@@ -62,7 +62,8 @@ class Recorded:
 
 @pytest.fixture(scope="session")
 def gate_recording(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
-    """The full gate against the embedded reference, recorded by the `record` command."""
+    """The gate against the embedded reference, every phase of it, recorded by the `record`
+    command (5 property examples, the fault catalog's setting: more add requests, not kinds)."""
     path = tmp_path_factory.mktemp("gate") / "gate.yaml"
     results: list[RunResult] = []
     original = engine.run
@@ -73,7 +74,7 @@ def gate_recording(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "run", keep)
-        code = main(["record", "--cassette", str(path), "--seed", "11"])
+        code = main(["record", "--cassette", str(path), "--seed", "11", "--max-examples", "5"])
     assert code == 0 and path.exists() and len(results) == 1
     return Recorded(path, results[0])
 
