@@ -19,7 +19,9 @@ from conformance.cli import main
 from conformance.reference import faces
 from tests.safety.conftest import Reply, ScriptedServer, aws_error, error_line, html
 
-FAST = ["--max-examples", "2"]
+FAST = ["--max-examples", "2", "--settle", "0.5"]
+"""The scripted servers forward to the reference, which shows its writes at once: a longer wait
+only runs out where a broken answer (a denied or unparsable search) never shows them."""
 USAGE = 4
 PREFIX = "searchusers-conformance: error: "
 
