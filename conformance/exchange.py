@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from conformance.contract.errors import error_type
 from conformance.contract.nulls import absent_nulls
@@ -334,6 +334,26 @@ class TransportStats:
             stats.throttled += exchange.throttled
             stats.server_errors += exchange.server_error
         return stats
+
+
+class NextPage(NamedTuple):
+    """How an AWS JSON page names the next one: the one stopping rule of every listing this
+    package reads or follows (discovery, the evidence views, cleanup, the plugin's fixture)."""
+
+    token: str | None
+    """What to ask for the next page with; None when there is nothing to ask for."""
+    last: bool
+    """No further page: NextToken absent or empty, as botocore's paginator reads it (it takes
+    an empty token for none). False with `token` None: a token that is no string is unreadable,
+    so a listing can neither go on nor count as complete -- calling it complete would let the
+    rules hold "missing" items against a target that had more pages."""
+
+
+def next_page(body: Mapping[str, Any]) -> NextPage:
+    """The `NextPage` a page's body names."""
+    token = body.get("NextToken")
+    readable = token if isinstance(token, str) and token else None
+    return NextPage(readable, token is None or token == "")
 
 
 def default_endpoint(region: str) -> str:

@@ -4,16 +4,19 @@ Rules derive the collection's content from these very exchanges (see `conformanc
 so discovery sends exactly what they need: DescribeCollection, every page of ListUsers and
 ListFaces, and DescribeCollection of two collections that certainly do not exist (a short name
 and one of the maximum 255 characters), which lets the rules tell "unknown collection" answers
-from "invalid id" ones. The engine only uses the result to choose what to ask.
+from "invalid id" ones. The engine only uses the result to choose what to ask, and reads it
+from those exchanges with the evidence floor's reading (`Discovery` is a view), so discovery and
+the rules cannot disagree about what a listing said.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from conformance.config import MISSING_PREFIX
-from conformance.evidence.listings import Listing, page_of
+from conformance.evidence.listings import Listed, listed
 from conformance.exchange import Exchange
 from conformance.targets.base import iter_pages
 from conformance.transport import Client
@@ -35,16 +38,37 @@ def missing_collection_ids() -> tuple[str, str]:
     return short, long
 
 
-@dataclass
+@dataclass(frozen=True)
 class Discovery:
+    """The collection under test as discovery's own exchanges show it: a view computed by the
+    evidence floor (`evidence.listings.listed`), never a second reading of the pages."""
+
     collection_id: str
-    users: dict[str, str | None] = field(default_factory=dict)
-    faces: dict[str, str | None] = field(default_factory=dict)
-    """FaceId -> owning UserId (None: associated with nobody)."""
-    users_complete: bool = False
-    faces_complete: bool = False
+    exchanges: tuple[Exchange, ...] = ()
     missing: tuple[str, ...] = ()
-    exchanges: list[Exchange] = field(default_factory=list)
+    """The two collection ids probed as missing (empty until `probe_missing_collections`)."""
+
+    @cached_property
+    def listed(self) -> Listed:
+        return listed(self.exchanges, self.collection_id)
+
+    @property
+    def users(self) -> dict[str, str | None]:
+        """UserId -> UserStatus, as far as the listing went."""
+        return self.listed.users
+
+    @property
+    def faces(self) -> dict[str, str | None]:
+        """FaceId -> owning UserId (None: associated with nobody)."""
+        return self.listed.faces
+
+    @property
+    def users_complete(self) -> bool:
+        return self.listed.users_complete
+
+    @property
+    def faces_complete(self) -> bool:
+        return self.listed.faces_complete
 
     def faces_of(self) -> dict[str, list[str]]:
         owned: dict[str, list[str]] = {}
@@ -68,41 +92,26 @@ class Discovery:
 def discover(client: Client, collection_id: str, *, probe_missing: bool = True) -> Discovery:
     """Read the collection; `probe_missing` False skips the two missing-collection probes (a
     wait re-reads the collection, the probes need sending once)."""
-    found = Discovery(collection_id)
-    found.exchanges.append(
+    exchanges = [
         client.call("DescribeCollection", {"CollectionId": collection_id}, label="discovery")
-    )
-    found.users_complete = _list(client, found, "ListUsers", LIST_USERS_PAGE)
-    found.faces_complete = _list(client, found, "ListFaces", LIST_FACES_PAGE)
-    if probe_missing:
-        probe_missing_collections(client, found)
-    return found
-
-
-def probe_missing_collections(client: Client, found: Discovery) -> None:
-    found.missing = missing_collection_ids()
-    for missing in found.missing:
-        found.exchanges.append(
-            client.call("DescribeCollection", {"CollectionId": missing}, label="discovery")
+    ]
+    for operation, page_size in (("ListUsers", LIST_USERS_PAGE), ("ListFaces", LIST_FACES_PAGE)):
+        exchanges += iter_pages(
+            client,
+            operation,
+            {"CollectionId": collection_id, "MaxResults": page_size},
+            label="discovery",
+            max_pages=MAX_PAGES,
         )
+    found = Discovery(collection_id, tuple(exchanges))
+    return probe_missing_collections(client, found) if probe_missing else found
 
 
-def _list(client: Client, found: Discovery, operation: str, page_size: int) -> bool:
-    """Read a listing into `found` as the rules will read it (`conformance.evidence.listings`);
-    True when its last page was reached. What an incomplete listing showed is kept too: it
-    still tells the engine what to ask about."""
-    listing = Listing()
-    pages = iter_pages(
-        client,
-        operation,
-        {"CollectionId": found.collection_id, "MaxResults": page_size},
-        label="discovery",
-        max_pages=MAX_PAGES,
+def probe_missing_collections(client: Client, found: Discovery) -> Discovery:
+    """`found` with the two missing-collection probes sent (they change no listing)."""
+    missing = missing_collection_ids()
+    probes = tuple(
+        client.call("DescribeCollection", {"CollectionId": name}, label="discovery")
+        for name in missing
     )
-    for exchange in pages:
-        found.exchanges.append(exchange)
-        page = page_of(exchange)
-        if page is not None:
-            listing.add(exchange, page)
-    (found.users if operation == "ListUsers" else found.faces).update(listing.items)
-    return listing.complete
+    return Discovery(found.collection_id, found.exchanges + probes, missing)

@@ -10,6 +10,7 @@ last reading; the earlier ones are polls (`Evidence.superseded`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from conformance.engine.discovery import Discovery, discover, probe_missing_collections
 from conformance.evidence.writes import CollectionModel, RunModel
@@ -65,5 +66,4 @@ def settled_discovery(
         lambda: discover(client, collection_id, probe_missing=False),
         lambda found: unseen(state, found) if state is not None else "",
     )
-    probe_missing_collections(client, waited.value)
-    return waited
+    return replace(waited, value=probe_missing_collections(client, waited.value))

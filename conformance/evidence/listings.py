@@ -6,10 +6,9 @@ The reading is the strict-safe one, because it decides what the rules hold a tar
 
 - only a 2xx answer whose body is a JSON object is a page; an error page ends nothing and
   shows nothing (the chain may still go on if the same page is asked again and answered);
-- a page is the last when `NextToken` is absent or empty, as botocore's paginator reads it
-  (it treats an empty token as none); any other non-string token is unreadable, so the
-  listing can neither go on nor count as complete -- calling it complete would let the rules
-  hold "missing" items against a target that had more pages;
+- a page is the last when `NextToken` is absent or empty, and a token that is no string
+  leaves the listing incomplete: `exchange.next_page`, the rule the targets' page follower
+  (`targets.base.iter_pages`) stops by too;
 - an item counts only with a non-empty string id (an empty id names nothing anyone could
   search), and its value (UserStatus, a face's UserId) only when it is a non-empty string:
   an empty owner is no owner, and an empty status says nothing about settled work. The items
@@ -18,12 +17,12 @@ The reading is the strict-safe one, because it decides what the rules hold a tar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.evidence.reading import answer_of, param
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, next_page
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class Page:
     """Id -> value (UserStatus, or a face's owner), None when the value is unusable."""
     next_token: str | None
     last: bool
-    """No further page: NextToken absent or empty. False with `next_token` None: unreadable."""
+    """No further page (`exchange.NextPage.last`). False with `next_token` None: unreadable."""
 
 
 def page_of(exchange: Exchange) -> Page | None:
@@ -73,9 +72,8 @@ def read_page(operation: str, body: Mapping[str, Any]) -> Page:
         for row in rows
         if _text(row.get(shape.id_field))
     }
-    token = body.get("NextToken")
-    last = token is None or token == ""
-    return Page(rows, items, token if isinstance(token, str) and token else None, last)
+    token, last = next_page(body)
+    return Page(rows, items, token, last)
 
 
 def filtered(exchange: Exchange) -> bool:
@@ -108,6 +106,50 @@ class Listing:
         self.items.update(page.items)
         self.next_token = page.next_token
         self.complete = page.last
+
+
+def follow(
+    chains: dict[Hashable, Listing], key: Hashable, exchange: Exchange, page: Page
+) -> Listing | None:
+    """Add `page` to the NextToken chain it continues (a page asked without a token starts a
+    new one under `key`); None for a page whose chain's start was not seen."""
+    listing = chains.get(key)
+    if param(exchange, "NextToken") is None:
+        listing = chains[key] = Listing()
+    elif listing is None or not listing.accepts(exchange):
+        return None
+    listing.add(exchange, page)
+    return listing
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What the last whole-collection ListUsers and ListFaces listings of one collection
+    showed, complete or not: an incomplete listing still names users and faces to ask about."""
+
+    users: dict[str, str | None]
+    """UserId -> UserStatus (None: no usable status)."""
+    faces: dict[str, str | None]
+    """FaceId -> owning UserId (None: associated with nobody)."""
+    users_complete: bool
+    faces_complete: bool
+
+
+def listed(exchanges: Iterable[Exchange], collection_id: str) -> Listed:
+    """The last listing of each kind among `exchanges`, read page by page as the views read
+    them (`follow`), so what discovery saw is what the rules will see."""
+    chains: dict[Hashable, Listing] = {}
+    last: dict[str, Listing] = {}
+    for exchange in exchanges:
+        if exchange.collection_id != collection_id or filtered(exchange):
+            continue
+        page = page_of(exchange)
+        operation = str(exchange.operation)
+        if page is not None and (chain := follow(chains, operation, exchange, page)) is not None:
+            last[operation] = chain
+    users = last.get("ListUsers", Listing())
+    faces = last.get("ListFaces", Listing())
+    return Listed(users.items, faces.items, users.complete, faces.complete)
 
 
 def _text(value: Any) -> str | None:

@@ -11,12 +11,11 @@ stateful run that deletes a user never has a stale listing held against a later 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.evidence.listings import SHAPES, Listing, Page, filtered, page_of
-from conformance.evidence.reading import param
+from conformance.evidence.listings import SHAPES, Listing, filtered, follow, page_of
 from conformance.exchange import READ_OPERATIONS, Exchange
 from conformance.settle import describe
 
@@ -146,7 +145,7 @@ class Evidence:
 
     def _build(self) -> None:
         epoch = 0
-        pending: dict[tuple[str, str, int], Listing] = {}
+        pending: dict[Hashable, Listing] = {}
         for exchange in self.exchanges:
             if exchange.mutating:
                 epoch += 1
@@ -161,7 +160,7 @@ class Evidence:
                 _describe(view, exchange, body)
             elif (page := page_of(exchange)) is not None:
                 shape = SHAPES[str(exchange.operation)]
-                done = _follow(pending, (shape.member, collection, epoch), exchange, page)
+                done = follow(pending, (shape.member, collection, epoch), exchange, page)
                 if done is not None and done.complete and not filtered(exchange):
                     setattr(view, shape.attribute, done.items)
                     view.completed.setdefault(shape.attribute, []).append(list(done.sources))
@@ -213,23 +212,6 @@ def read_key(exchange: Exchange) -> str | None:
         return None
     request = {k: v for k, v in exchange.params.items() if k != "NextToken"}
     return f"{exchange.operation} {json.dumps(request, sort_keys=True, default=str)}"
-
-
-def _follow(
-    pending: dict[tuple[str, str, int], Listing],
-    key: tuple[str, str, int],
-    exchange: Exchange,
-    page: Page,
-) -> Listing | None:
-    """Follow a NextToken chain (complete once its last page arrives); None for a page whose
-    chain's start the log does not hold."""
-    listing = pending.get(key)
-    if param(exchange, "NextToken") is None:
-        listing = pending[key] = Listing()
-    elif listing is None or not listing.accepts(exchange):
-        return None
-    listing.add(exchange, page)
-    return listing
 
 
 def _describe(view: CollectionView, exchange: Exchange, body: dict[str, Any]) -> None:

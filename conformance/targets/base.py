@@ -19,7 +19,7 @@ from types import FrameType
 from typing import Any
 
 from conformance import limits
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, next_page
 from conformance.secrets.redact import excerpt
 from conformance.transport import Client
 
@@ -142,10 +142,9 @@ def iter_pages(
         body = exchange.json
         if not exchange.ok or not isinstance(body, dict):
             return
-        next_token = body.get("NextToken")
-        if not isinstance(next_token, str) or not next_token:
-            return
-        token = next_token
+        token = next_page(body).token
+        if token is None:
+            return  # the last page, or a token no request could carry
 
 
 @contextlib.contextmanager

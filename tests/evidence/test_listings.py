@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from conformance.engine.discovery import discover
+from conformance.engine.discovery import Discovery, discover
 from conformance.evidence import Evidence
-from conformance.evidence.listings import page_of, single_page
+from conformance.evidence.listings import listed, page_of, single_page
 from conformance.evidence.writes import RunModel
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, NextPage, next_page
+from conformance.targets.base import iter_pages
 
 C = "people"
 _ids = itertools.count(1)
@@ -60,6 +61,7 @@ ANN = {"UserId": "ann", "UserStatus": "ACTIVE"}
 BOB = {"UserId": "bob", "UserStatus": "CREATED"}
 FACE = {"FaceId": "f1", "UserId": "ann"}
 LOOSE = {"FaceId": "f2"}
+FACE_MAP = {"f1": "ann"}
 BROKEN = ({"__type": "InternalServerError"}, 500)
 
 CASES = {
@@ -77,10 +79,15 @@ CASES = {
 }
 
 
+def fresh(name: str) -> PagedTarget:
+    """A target answering one case's pages (each target pops its own copy)."""
+    listed_users, listed_faces = CASES[name]
+    return PagedTarget(list(listed_users), list(listed_faces))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_discovery_and_evidence_read_a_listing_alike(name: str) -> None:
-    listed_users, listed_faces = CASES[name]
-    found = discover(PagedTarget(list(listed_users), list(listed_faces)), C, probe_missing=False)
+    found = discover(fresh(name), C, probe_missing=False)
     view = Evidence(found.exchanges).view(found.exchanges[-1])
     assert view is not None
     assert (view.users is not None) == found.users_complete
@@ -92,13 +99,47 @@ def test_discovery_and_evidence_read_a_listing_alike(name: str) -> None:
 
 
 def test_the_reading_itself() -> None:
-    found = discover(PagedTarget(*CASES["empty strings"]), C, probe_missing=False)
+    found = discover(fresh("empty strings"), C, probe_missing=False)
     assert found.users == {"ann": "ACTIVE", "bob": None}
     assert found.faces == {"f1": "ann", "f2": None}
     assert found.users_complete and found.faces_complete
-    unreadable = discover(PagedTarget(*CASES["unreadable token"]), C, probe_missing=False)
+    unreadable = discover(fresh("unreadable token"), C, probe_missing=False)
     assert not unreadable.users_complete and not unreadable.faces_complete
     assert unreadable.users == {"ann": "ACTIVE"}  # what it showed still guides the engine
+
+
+@pytest.mark.parametrize(
+    ("body", "link"),
+    [
+        ({}, NextPage(None, last=True)),
+        ({"NextToken": None}, NextPage(None, last=True)),
+        ({"NextToken": ""}, NextPage(None, last=True)),  # botocore's paginator: no token
+        ({"NextToken": "t2"}, NextPage("t2", last=False)),
+        ({"NextToken": 7}, NextPage(None, last=False)),  # unreadable: neither on nor done
+        ({"NextToken": {"page": 2}}, NextPage(None, last=False)),
+    ],
+)
+def test_one_stopping_rule_for_every_listing(body: dict[str, Any], link: NextPage) -> None:
+    assert next_page(body) == link
+    page = page_of(answer("ListUsers", {}, {"Users": [ANN], **body}))
+    assert page is not None and (page.next_token, page.last) == link
+    # the targets' page follower asks for a next page exactly when the reading names one
+    target = PagedTarget([({"Users": [ANN], **body}, 200), users(BOB)], [])
+    sent = list(iter_pages(target, "ListUsers", {"CollectionId": C}, label="test"))
+    assert len(sent) == (2 if link.token else 1)
+
+
+def test_discovery_is_the_view_its_exchanges_give() -> None:
+    """Discovery holds no reading of its own: the same exchanges give the same collection,
+    and a second listing (a wait's re-read) replaces what the first showed."""
+    found = discover(fresh("unreadable token"), C, probe_missing=False)
+    again = Discovery(C, found.exchanges)
+    assert (again.users, again.faces) == (found.users, found.faces) == ({"ann": "ACTIVE"}, FACE_MAP)
+    assert listed(found.exchanges, C) == found.listed
+    later = discover(fresh("empty token ends"), C, probe_missing=False)
+    both = listed(found.exchanges + later.exchanges, C)
+    assert both.users == {"ann": "ACTIVE", "bob": "CREATED"} and both.users_complete
+    assert listed(found.exchanges, "another collection").users == {}
 
 
 def test_error_and_unreadable_pages_are_no_pages() -> None:
