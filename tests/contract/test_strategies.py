@@ -45,8 +45,13 @@ def test_pools_are_mixed_with_fresh_ids(request: dict[str, Any]) -> None:
 
 def test_pools_are_reachable() -> None:
     requests = S.search_users_requests(["known-1"], ["alice"], None)
-    assert find(requests, lambda r: r["CollectionId"] == "known-1" and r.get("UserId") == "alice")
-    assert find(requests, lambda r: r["CollectionId"] != "known-1")
+    both_known = find(
+        requests,
+        lambda r: r["CollectionId"] == "known-1" and r.get("UserId") == "alice",
+        settings=NO_SHRINK,
+    )
+    assert both_known["CollectionId"] == "known-1" and both_known["UserId"] == "alice"
+    assert find(requests, lambda r: r["CollectionId"] != "known-1", settings=NO_SHRINK)
 
 
 @pytest.mark.parametrize(
