@@ -21,6 +21,7 @@ from conformance.errors import (
 from conformance.reference import faults
 from conformance.rules import catalog
 from conformance.rules.base import Status
+from tests.safety.conftest import FastBackoff
 
 SETTINGS = {"max_examples": 5, "examples_dir": None, "seed": 1, "settle_s": 0.5}
 """A short wait: the reference answers at once, so only a fault's stale reads wait, and each
@@ -61,7 +62,10 @@ def test_fault_is_caught_by_its_rule(fault: faults.Fault) -> None:
     assert result.exit_code == EXIT_VIOLATIONS
 
 
-def test_constant_throttling_is_never_a_pass() -> None:
+def test_constant_throttling_is_never_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each of the three throttled requests is retried five times with real backoff (~6 s each
+    # on average); the retries and the give-up are what is judged, not the wait
+    monkeypatch.setattr("conformance.transport.random", FastBackoff())
     with pytest.raises(ConformanceError) as caught:
         run(RunConfig(**SETTINGS, faults=("throttle-everything",)))  # type: ignore[arg-type]
     assert caught.value.exit_code == EXIT_UNVERIFIED
