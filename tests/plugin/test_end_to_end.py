@@ -33,7 +33,9 @@ def _suite(
 
 
 def test_reference_conforms(pytester: pytest.Pytester) -> None:
-    result, outcomes = _suite(pytester, "plain", "--su-seed=5", "--su-report-dir=out")
+    result, outcomes = _suite(
+        pytester, "plain", "--su-seed=5", "--su-max-examples=5", "--su-report-dir=out"
+    )
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
     assert "failure" not in outcomes.values()
     assert "passed" in outcomes.values()
@@ -42,7 +44,13 @@ def test_reference_conforms(pytester: pytest.Pytester) -> None:
 
 
 def test_broken_reference_fails_with_same_verdicts_under_xdist(pytester: pytest.Pytester) -> None:
-    args = ("--su-seed=9", "--su-faults=unordered-results", "--su-report-dir=out")
+    # the fault catalog's seed and example count, with which it shows this fault caught
+    args = (
+        "--su-seed=1",
+        "--su-max-examples=5",
+        "--su-faults=unordered-results",
+        "--su-report-dir=out",
+    )
     serial, serial_outcomes = _suite(pytester, "serial", *args)
     assert serial.ret == pytest.ExitCode.TESTS_FAILED
     assert serial_outcomes["test_rule[results.order]"] == "failure"
