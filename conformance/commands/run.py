@@ -231,10 +231,10 @@ def keep_state_in(state_dir: Path) -> None:
 def handle(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     keep_state_in(Path(args.state_dir))
-    if config.report_dir is None:
-        return gate(config)
-    check_report_dir(config.report_dir)
     sent: list[Exchange] = []
+    if config.report_dir is None:
+        return gate(config, sent)
+    check_report_dir(config.report_dir)
     try:
         return gate(config, sent)
     except ConformanceError as error:
@@ -249,7 +249,7 @@ def write(result: RunResult, report_dir: Path) -> None:
         print(f"wrote {path}", file=sys.stderr)
 
 
-def gate(config: RunConfig, sent: list[Exchange] | None = None) -> int:
+def gate(config: RunConfig, sent: list[Exchange]) -> int:
     """Plan, run, summarise and write the reports; every answer is also appended to `sent`,
     so a run an error stops still has its evidence for the failure report."""
     prepared = engine.prepare(config)
@@ -260,10 +260,9 @@ def gate(config: RunConfig, sent: list[Exchange] | None = None) -> int:
     for note in plan.notes:
         print(f"note: {redact(note)}", file=sys.stderr)
     with ProgressDisplay(total=plan.total, budget=plan.budget) as progress:
-        kept = sent if sent is not None else []
 
         def seen(exchange: Exchange) -> None:
-            kept.append(exchange)
+            sent.append(exchange)
             progress(exchange)
 
         result = engine.run(config, prepared=prepared, progress=seen, notice=warn)
